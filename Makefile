@@ -1,0 +1,51 @@
+# Overstag: `make run` to use it, `make test` to check it. See README.md.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+MODEL := models/overstag.tar.gz
+MODEL_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') $(wildcard overstag/nlu/*.py) overstag/language.py
+
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONPATH := $(CURDIR)
+export PYTHONWARNINGS := ignore::DeprecationWarning
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+.PHONY: install train run test validate evaluate browser clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt scripts/find-python.sh
+	@PYTHON=$$(scripts/find-python.sh) && echo "Using $$PYTHON" && \
+	  { [ -x $(PY) ] || $$PYTHON -m venv $(VENV); }
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip==24.3.1
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@mkdir -p var models
+	@touch $@
+
+train: $(MODEL)
+
+$(MODEL): $(MODEL_INPUTS) | install
+	$(PY) -m rasa train --fixed-model-name overstag --out models --quiet
+
+run: install $(MODEL)
+	@$(PY) -m actions.content
+	$(PY) -m overstag.launcher --model $(MODEL)
+
+validate: install
+	$(PY) -m rasa data validate --fail-on-warnings --quiet
+
+evaluate: install $(MODEL)
+	$(PY) -m overstag.evaluate --model $(MODEL)
+
+# Chromium drives the web page test; Debian's package, never a downloaded build.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "The browser test needs Chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
+
+test: install $(MODEL) browser
+	$(PY) -m pytest tests
+
+clean:
+	rm -rf models/*.tar.gz .rasa var

@@ -1,0 +1,48 @@
+"""Chat messages for advice: plain text with light **bold**, readable in every channel.
+
+What the interviewer can say goes in a message of its own, so it can be copied
+as it is.
+"""
+from __future__ import annotations
+
+from typing import Dict, List
+
+from actions.coaching import Advice
+from actions.content import Content
+
+Message = Dict[str, object]
+NEXT_STEPS = (
+    ("another_suggestion", "/ask_another_suggestion"),
+    ("still_no", "/still_no"),
+    ("different_objection", "/ask_different_objection"),
+    ("start_over", "/start_over"),
+)
+
+
+def buttons(content: Content, lang: str, keys=NEXT_STEPS) -> List[Dict[str, str]]:
+    return [{"title": content.button(key, lang), "payload": payload} for key, payload in keys]
+
+
+def advice_messages(content: Content, advice: Advice, lang: str) -> List[Message]:
+    messages: List[Message] = []
+    if advice.say:
+        messages.append({"text": f"**{content.reply('heading_say', lang)}**"})
+        messages.append({"text": advice.say})
+    lines: List[str] = []
+    if advice.offers:
+        lines.append(f"**{content.reply('heading_offer', lang)}**")
+        lines.extend(f"• **{o['title']}**: {o['say']} ({o['how']})" for o in advice.offers)
+    if advice.avoid:
+        lines.append(f"**{content.reply('heading_avoid', lang)}**")
+        lines.append(f"• {advice.avoid}")
+    if lines:
+        messages.append({"text": "\n".join(lines)})
+    return messages
+
+
+def intro(content: Content, advice: List[Advice], lang: str) -> str:
+    labels = [a.label for a in advice]
+    if len(labels) == 1:
+        return content.reply("coach_intro", lang, label=labels[0])
+    joiner = " & " if len(labels) == 2 else ", "
+    return content.reply("coach_intro_multi", lang, labels=joiner.join(labels))

@@ -1,0 +1,1 @@
+"""Server-side extensions of Overstag: NLU components, channels, storage and launcher."""

@@ -1,0 +1,121 @@
+"""Scores a trained model on the held-out set (tests/heldout/nlu_<lang>.yml).
+
+Prints per language the macro-F1 over all intents and over the nine objections,
+how often two objections in one message are both found, how often the coach
+would ask instead of answer, and the confusion matrix of the objections.
+
+    python -m overstag.evaluate [--model models/overstag.tar.gz] [--json out.json]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+from collections import Counter
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+from overstag import settings
+
+HELDOUT = settings.ROOT / "tests" / "heldout"
+FALLBACK = "nlu_fallback"
+Example = Tuple[str, str]  # (text, intent)
+
+
+def heldout_examples(lang: str, directory: Path = HELDOUT) -> List[Example]:
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    data = load_data(str(directory / f"nlu_{lang}.yml"))
+    return [(m.get("text"), m.get_full_intent()) for m in data.intent_examples]
+
+
+def predict(model: str, texts: List[str]) -> List[Dict]:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(model)
+
+    async def parse_all() -> List[Dict]:
+        return [await agent.parse_message(text) for text in texts]
+
+    return asyncio.run(parse_all())
+
+
+def top_intent(parse: Dict) -> str:
+    """The classifier's own best guess, even where the coach would ask first."""
+    ranking = [r["name"] for r in parse.get("intent_ranking") or [] if r["name"] != FALLBACK]
+    return ranking[0] if ranking else parse["intent"]["name"]
+
+
+def score(examples: List[Example], parses: List[Dict]) -> Dict:
+    from sklearn.metrics import confusion_matrix, f1_score
+
+    gold = [intent for _, intent in examples]
+    guess = [top_intent(p) for p in parses]
+    single = sorted({g for g in gold if g.startswith("objection_") and "+" not in g})
+    multi = [(g, p) for g, p in zip(gold, guess) if "+" in g]
+    on_objections = [(g, p) for g, p in zip(gold, guess) if g in single]
+    matrix = confusion_matrix([g for g, _ in on_objections], [p for _, p in on_objections], labels=single)
+    return {
+        "examples": len(gold),
+        "macro_f1_all": round(f1_score(gold, guess, labels=sorted(set(gold)), average="macro"), 4),
+        "macro_f1_objections": round(f1_score(*zip(*on_objections), labels=single, average="macro"), 4),
+        "accuracy": round(sum(g == p for g, p in zip(gold, guess)) / len(gold), 4),
+        "multi_exact": round(sum(g == p for g, p in multi) / len(multi), 4) if multi else None,
+        "multi_one_found": round(
+            sum(bool(set(g.split("+")) & set(p.split("+"))) for g, p in multi) / len(multi), 4
+        ) if multi else None,
+        "asks_instead": round(sum(p["intent"]["name"] == FALLBACK for p in parses) / len(parses), 4),
+        "labels": single,
+        "confusion": matrix.tolist(),
+        "errors": Counter(f"{g} -> {p}" for g, p in zip(gold, guess) if g != p).most_common(12),
+    }
+
+
+def evaluate(model: str, languages=("en", "nl")) -> Dict[str, Dict]:
+    results = {}
+    for lang in languages:
+        examples = heldout_examples(lang)
+        results[lang] = score(examples, predict(model, [t for t, _ in examples]))
+    return results
+
+
+def _short(label: str) -> str:
+    return label.replace("objection_", "")[:8]
+
+
+def report(name: str, results: Dict[str, Dict]) -> str:
+    lines = [f"== {name} =="]
+    for lang, r in results.items():
+        lines.append(
+            f"[{lang}] n={r['examples']}  macro-F1 all intents {r['macro_f1_all']:.3f}  "
+            f"objections {r['macro_f1_objections']:.3f}  accuracy {r['accuracy']:.3f}  "
+            f"two objections: both {r['multi_exact']:.3f}, at least one {r['multi_one_found']:.3f}  "
+            f"would ask first {r['asks_instead']:.3f}"
+        )
+        header = " " * 10 + " ".join(f"{_short(l):>8}" for l in r["labels"])
+        lines.append(header)
+        for label, row in zip(r["labels"], r["confusion"]):
+            lines.append(f"{_short(label):>9} " + " ".join(f"{n:>8}" for n in row))
+        if r["errors"]:
+            lines.append("  most frequent errors: " + "; ".join(f"{e} x{n}" for e, n in r["errors"][:6]))
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--model", default=str(settings.ROOT / "models" / "overstag.tar.gz"))
+    parser.add_argument("--json", help="also write the figures to this file")
+    args = parser.parse_args()
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)
+    logging.disable(logging.WARNING)
+    results = evaluate(args.model)
+    print(report("Overstag", results))
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+"""A Rasa tokenizer that serves Dutch and English from one model.
+
+Each message is tokenised and lemmatised by the spaCy pipeline of its own
+language: a blank pipeline plus the lookup lemmatiser fed by
+`spacy-lookups-data`, so nothing has to be downloaded. The detected language is
+added to the parse result (`language`), which the actions use to answer in kind.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from overstag import language
+
+LANGUAGE_KEY = "language"
+
+
+def _build_pipeline(code: str) -> Any:
+    import spacy
+
+    nlp = spacy.blank(code)
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    return nlp
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False
+)
+class BilingualSpacyTokenizer(Tokenizer):
+    """Tokenises with spaCy in the message's own language (Dutch or English)."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            "intent_tokenization_flag": False,
+            "intent_split_symbol": "_",
+            "token_pattern": None,
+            "prefix_separator_symbol": None,
+            # used when a message carries no evidence of either language
+            "default_language": "en",
+        }
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        super().__init__(config)
+        self._default = config["default_language"]
+        self._pipelines = {code: _build_pipeline(code) for code in language.SUPPORTED}
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "BilingualSpacyTokenizer":
+        return cls(config)
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        return ["spacy", "spacy_lookups_data"]
+
+    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+        text = message.get(attribute)
+        code: Optional[str] = None
+        if attribute == TEXT:
+            code, confidence = language.detect(text)
+            message.set(
+                LANGUAGE_KEY,
+                {"code": code, "confidence": confidence},
+                add_to_output=True,
+            )
+        doc = self._pipelines[code or self._default](text)
+        tokens = [
+            Token(t.text, t.idx, lemma=t.lemma_.lower() or t.lower_)
+            for t in doc
+            if not t.is_space and not (t.is_punct and len(t.text) == 1)
+        ]
+        if not tokens:
+            # featurizers need at least one token, even for "?!" or emoji only
+            tokens = [Token(text, 0, lemma=text)]
+        return self._apply_token_pattern(tokens)

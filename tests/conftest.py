@@ -1,0 +1,162 @@
+"""Shared fixtures: real Domain and Tracker objects, a temporary database, and
+both servers started the way `make run` starts them."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+MODEL = ROOT / "models" / "overstag.tar.gz"
+
+
+@pytest.fixture(scope="session")
+def domain() -> Dict[str, Any]:
+    from rasa.shared.core.domain import Domain
+
+    return Domain.load(str(ROOT / "domain.yml")).as_dict()
+
+
+@pytest.fixture
+def database(tmp_path, monkeypatch) -> str:
+    """A fresh SQLite database that the actions write to."""
+    from actions import storage
+
+    url = f"sqlite:///{tmp_path / 'actions.db'}"
+    monkeypatch.setenv("OVERSTAG_DATABASE_URL", url)
+    storage.store.cache_clear()
+    yield url
+    storage.store.cache_clear()
+
+
+def make_tracker(
+    intent: str,
+    text: str = "",
+    confidence: float = 0.95,
+    slots: Optional[Dict[str, Any]] = None,
+    ranking: Optional[List[Dict[str, Any]]] = None,
+    language: Optional[str] = None,
+    sender: str = "test-user",
+):
+    from rasa_sdk import Tracker
+
+    message = {
+        "text": text,
+        "intent": {"name": intent, "confidence": confidence},
+        "intent_ranking": ranking or [{"name": intent, "confidence": confidence}],
+        "entities": [],
+    }
+    if language is not None:
+        message["language"] = {"code": language, "confidence": 1.0}
+    return Tracker.from_dict({
+        "sender_id": sender,
+        "slots": slots or {},
+        "latest_message": message,
+        "events": [],
+        "paused": False,
+        "followup_action": None,
+        "active_loop": {},
+        "latest_action_name": None,
+    })
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Servers:
+    """The launcher in a subprocess, on free ports and a private data directory."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.port = free_port()
+        self.actions_port = free_port()
+        self.data_dir = data_dir
+        self.token = "test-token"
+        self.database_url = f"sqlite:///{data_dir / 'overstag.db'}"
+        self.process: Optional[subprocess.Popen] = None
+        self.output: List[str] = []
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def env(self) -> Dict[str, str]:
+        env = dict(os.environ)
+        env.update({
+            "OVERSTAG_PORT": str(self.port),
+            "OVERSTAG_ACTIONS_PORT": str(self.actions_port),
+            "OVERSTAG_DATA_DIR": str(self.data_dir),
+            "OVERSTAG_API_TOKEN": self.token,
+            "OVERSTAG_DATABASE_URL": self.database_url,
+            "PYTHONPATH": str(ROOT),
+            "RASA_TELEMETRY_ENABLED": "false",
+        })
+        return env
+
+    def start(self, timeout: float = 300) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "overstag.launcher", "--model", str(MODEL), "--quiet"],
+            cwd=ROOT, env=self.env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            text=True, start_new_session=True,
+        )
+        ready = threading.Event()
+
+        def pump() -> None:
+            for line in self.process.stdout:
+                self.output.append(line)
+                if "Overstag is ready" in line:
+                    ready.set()
+
+        threading.Thread(target=pump, daemon=True).start()
+        deadline = time.monotonic() + timeout
+        while not ready.is_set():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("servers did not start:\n" + "".join(self.output[-60:]))
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+    def post(self, path: str, body: Any, raw: Optional[bytes] = None):
+        """(status, parsed JSON body) of a POST; never raises on HTTP errors."""
+        data = raw if raw is not None else json.dumps(body).encode()
+        request = urllib.request.Request(
+            self.base + path, data=data, headers={"Content-Type": "application/json"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=60) as reply:
+                return reply.status, json.loads(reply.read() or b"null")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
+    def say(self, sender: str, message: str, channel: str = "rest") -> List[Dict[str, Any]]:
+        status, replies = self.post(f"/webhooks/{channel}/webhook", {"sender": sender, "message": message})
+        assert status == 200, (status, replies)
+        return replies
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory):
+    servers = Servers(tmp_path_factory.mktemp("overstag-data"))
+    servers.start()
+    yield servers
+    servers.stop()

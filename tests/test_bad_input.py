@@ -1,0 +1,51 @@
+"""Bad input over REST gets a sensible reply or a clean 4xx, never a crash."""
+import json
+
+import pytest
+
+ENDPOINTS = ["/webhooks/rest/webhook", "/webhooks/chat/webhook"]
+
+
+@pytest.mark.parametrize("path", ENDPOINTS)
+@pytest.mark.parametrize("body, expected", [
+    ({"sender": "bad-1", "message": ""}, 400),
+    ({"sender": "bad-1", "message": "   "}, 400),
+    ({"sender": "bad-1"}, 400),
+    ({"sender": "bad-1", "message": 42}, 400),
+    ({"sender": "", "message": "hello"}, 400),
+    ({"sender": "x" * 500, "message": "hello"}, 400),
+    ({"sender": "bad-1", "message": "a" * 10_000}, 400),
+    (["not", "an", "object"], 400),
+])
+def test_invalid_requests_get_a_clear_4xx(servers, path, body, expected):
+    status, reply = servers.post(path, body)
+    assert status == expected
+    assert reply["error"]
+
+
+@pytest.mark.parametrize("path", ENDPOINTS)
+def test_malformed_json_gets_400(servers, path):
+    status, reply = servers.post(path, None, raw=b'{"sender": "bad-2", "message": ')
+    assert status == 400 and "JSON" in reply["error"]
+
+
+@pytest.mark.parametrize("message", ["🙈🙈🙈", "?!", "😀 👍"])
+def test_emoji_only_gets_a_reply(servers, message):
+    replies = servers.say("bad-emoji", message)
+    assert replies and all(r["recipient_id"] == "bad-emoji" for r in replies)
+
+
+@pytest.mark.parametrize("sender", ["user/../../etc", "naïve 😀 id", "a'; drop table events;--", "tab\there"])
+def test_odd_sender_ids_are_kept_apart(servers, sender):
+    replies = servers.say(sender, "I don't have time for this")
+    assert replies[0]["recipient_id"] == sender
+
+
+def test_long_message_just_under_the_limit_is_answered(servers):
+    text = ("She says she is really too busy this quarter. " * 200)[:4990]
+    assert servers.say("bad-long", text)
+
+
+def test_server_still_healthy_afterwards(servers):
+    status, _ = servers.post("/webhooks/rest/webhook", {"sender": "bad-3", "message": "hello"})
+    assert status == 200

@@ -1,0 +1,58 @@
+"""The web chat page in a real headless Chromium (Debian's), via Playwright."""
+import shutil
+
+import pytest
+
+from actions import content
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture
+def page(servers, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        context = browser.new_context(viewport={"width": 1280, "height": 860})
+        page = context.new_page()
+        outside = []
+        page.on("request", lambda r: r.url.startswith(servers.base) or r.url.startswith("data:") or outside.append(r.url))
+        page.goto(f"{servers.base}/webhooks/chat/")
+        yield page
+        assert outside == [], f"the page fetched from elsewhere: {outside}"
+        context.close()
+        browser.close()
+
+
+def test_coaching_in_the_browser_with_buttons_and_reload(servers, page):
+    material = content.load()
+    page.fill("#input", "Hij zegt dat zijn leidinggevende eerst toestemming moet geven")
+    page.click("#send")
+    page.wait_for_selector(".msg.bot button.choice")
+    assert material.label("objection_approval", "nl") in page.inner_text("#messages")
+    acknowledgements = material.objections["objection_approval"]["acknowledgements"]["nl"]
+    assert any(a in page.inner_text("#messages") for a in acknowledgements)
+
+    bots_before = page.locator(".msg.bot").count()
+    page.locator("button.choice", has_text=material.button("another_suggestion", "nl")).first.click()
+    page.wait_for_function(f"document.querySelectorAll('.msg.bot').length > {bots_before}")
+    page.wait_for_selector(".typing", state="detached")
+    fourth = material.concession(material.objections["objection_approval"]["concessions"][3], "nl")["title"]
+    assert fourth in page.inner_text("#messages")
+
+    page.screenshot(path=str(servers.data_dir / "desktop.png"), full_page=True)
+    transcript = page.inner_text("#messages")
+    page.reload()
+    page.wait_for_selector(".msg.bot")
+    assert page.inner_text("#messages") == transcript
+
+
+def test_page_fits_a_phone(servers, page):
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.reload()
+    page.wait_for_selector("#input")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.screenshot(path=str(servers.data_dir / "phone.png"))

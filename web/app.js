@@ -1,0 +1,395 @@
+/* Overstag web chat — a dependency-free client for a Rasa REST channel at ./webhook */
+(function () {
+  'use strict';
+
+  const SENDER_KEY = 'overstag.sender';
+  const TRANSCRIPT_KEY = 'overstag.transcript';
+  const ENDPOINT = 'webhook';
+  const TIMEOUT_MS = 60000;
+  const ERROR_EN = 'No answer from the server — your message was kept; try again.';
+  const ERROR_NL = 'Geen antwoord van de server — je bericht is bewaard; probeer het opnieuw.';
+
+  const el = {
+    scroller: document.getElementById('scroller'),
+    welcome: document.getElementById('welcome'),
+    messages: document.getElementById('messages'),
+    form: document.getElementById('composer'),
+    input: document.getElementById('input'),
+    send: document.getElementById('send'),
+    reset: document.getElementById('new-conversation'),
+  };
+
+  // sender: Rasa conversation id; epoch: bumped on "New conversation" so late replies are dropped.
+  const state = { sender: '', transcript: [], busy: false, epoch: 0 };
+
+  /* ---------- storage ---------- */
+
+  function storageGet(key) {
+    try { return window.localStorage.getItem(key); } catch (e) { return null; }
+  }
+
+  function storageSet(key, value) {
+    try { window.localStorage.setItem(key, value); } catch (e) { /* private mode / quota */ }
+  }
+
+  function storageRemove(key) {
+    try { window.localStorage.removeItem(key); } catch (e) { /* ignore */ }
+  }
+
+  function newId() {
+    const c = window.crypto;
+    if (c && typeof c.randomUUID === 'function') return c.randomUUID();
+    if (c && typeof c.getRandomValues === 'function') {
+      const b = c.getRandomValues(new Uint8Array(16));
+      b[6] = (b[6] & 0x0f) | 0x40;
+      b[8] = (b[8] & 0x3f) | 0x80;
+      const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+      return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join('-');
+    }
+    return 'web-' + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2);
+  }
+
+  function loadSender() {
+    let id = storageGet(SENDER_KEY);
+    if (!id) {
+      id = newId();
+      storageSet(SENDER_KEY, id);
+    }
+    return id;
+  }
+
+  function isEntry(e) {
+    return Boolean(e) && (e.role === 'user' || e.role === 'bot') && typeof e.text === 'string';
+  }
+
+  function loadTranscript() {
+    try {
+      const data = JSON.parse(storageGet(TRANSCRIPT_KEY) || '[]');
+      return Array.isArray(data) ? data.filter(isEntry) : [];
+    } catch (e) {
+      return [];
+    }
+  }
+
+  function saveTranscript() {
+    storageSet(TRANSCRIPT_KEY, JSON.stringify(state.transcript));
+  }
+
+  /* ---------- text rendering (never innerHTML) ---------- */
+
+  function h(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  // Plain text -> DOM: newlines become <br>, **bold** becomes <strong>.
+  function renderRichText(text) {
+    const frag = document.createDocumentFragment();
+    text.replace(/\r\n?/g, '\n').split('\n').forEach((line, i) => {
+      if (i > 0) frag.appendChild(document.createElement('br'));
+      line.split(/\*\*(.+?)\*\*/).forEach((part, j) => {
+        if (!part) return;
+        frag.appendChild(j % 2 === 1 ? h('strong', '', part) : document.createTextNode(part));
+      });
+    });
+    return frag;
+  }
+
+  function plainText(text) {
+    return text.replace(/\*\*(.+?)\*\*/g, '$1');
+  }
+
+  /* ---------- message elements ---------- */
+
+  function messageEl(entry, index) {
+    const node = h('div', 'msg ' + entry.role);
+    node.dataset.index = String(index);
+    if (entry.text) {
+      const bubble = h('div', 'bubble');
+      bubble.appendChild(renderRichText(entry.text));
+      node.appendChild(bubble);
+    }
+    if (entry.role === 'bot' && entry.text) node.appendChild(copyButton(entry.text));
+    if (entry.role === 'bot' && entry.buttons && entry.buttons.length) {
+      node.appendChild(choicesEl(entry, index));
+    }
+    return node;
+  }
+
+  function choicesEl(entry, index) {
+    const wrap = h('div', 'choices');
+    wrap.setAttribute('role', 'group');
+    wrap.setAttribute('aria-label', 'Suggested replies');
+    entry.buttons.forEach((b, pos) => {
+      const btn = h('button', 'choice', b.title);
+      btn.type = 'button';
+      btn.disabled = Boolean(entry.used);
+      if (entry.used && entry.chosen === pos) btn.classList.add('chosen');
+      btn.addEventListener('click', () => onChoice(index, pos));
+      wrap.appendChild(btn);
+    });
+    return wrap;
+  }
+
+  function copyButton(text) {
+    const btn = h('button', 'copy', 'Copy');
+    btn.type = 'button';
+    btn.title = 'Copy this answer';
+    btn.addEventListener('click', async () => {
+      const ok = await copyText(plainText(text));
+      btn.focus();
+      btn.textContent = ok ? 'Copied' : 'Copy failed';
+      btn.classList.toggle('done', ok);
+      clearTimeout(btn.resetTimer);
+      btn.resetTimer = setTimeout(() => {
+        btn.textContent = 'Copy';
+        btn.classList.remove('done');
+      }, 1600);
+    });
+    return btn;
+  }
+
+  async function copyText(text) {
+    try {
+      if (navigator.clipboard && window.isSecureContext) {
+        await navigator.clipboard.writeText(text);
+        return true;
+      }
+    } catch (e) { /* fall through to the legacy path */ }
+    return legacyCopy(text);
+  }
+
+  function legacyCopy(text) {
+    const ta = h('textarea', 'offscreen');
+    ta.value = text;
+    ta.setAttribute('readonly', '');
+    document.body.appendChild(ta);
+    ta.select();
+    let ok = false;
+    try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
+    ta.remove();
+    return ok;
+  }
+
+  /* ---------- DOM updates ---------- */
+
+  function appendToList(node) {
+    const typing = el.messages.querySelector('.typing');
+    el.messages.insertBefore(node, typing);
+    updateWelcome();
+    scrollToBottom();
+  }
+
+  function updateWelcome() {
+    el.welcome.hidden = el.messages.childElementCount > 0;
+  }
+
+  function scrollToBottom() {
+    window.requestAnimationFrame(() => { el.scroller.scrollTop = el.scroller.scrollHeight; });
+  }
+
+  function renderAll() {
+    el.messages.textContent = '';
+    state.transcript.forEach((entry, i) => el.messages.appendChild(messageEl(entry, i)));
+    updateWelcome();
+    scrollToBottom();
+  }
+
+  function addEntry(entry) {
+    state.transcript.push(entry);
+    saveTranscript();
+    appendToList(messageEl(entry, state.transcript.length - 1));
+  }
+
+  function removeLastEntry() {
+    const index = state.transcript.length - 1;
+    if (index < 0) return;
+    state.transcript.pop();
+    saveTranscript();
+    const node = el.messages.querySelector('.msg[data-index="' + index + '"]');
+    if (node) node.remove();
+    updateWelcome();
+  }
+
+  function setChoicesUsed(index, pos, used) {
+    const entry = state.transcript[index];
+    if (!entry) return;
+    entry.used = used;
+    if (used) entry.chosen = pos; else delete entry.chosen;
+    saveTranscript();
+    const node = el.messages.querySelector('.msg[data-index="' + index + '"]');
+    if (!node) return;
+    node.querySelectorAll('.choice').forEach((btn, i) => {
+      btn.disabled = used;
+      btn.classList.toggle('chosen', used && i === pos);
+    });
+  }
+
+  function setBusy(busy) {
+    state.busy = busy;
+    el.send.disabled = busy;
+    el.messages.setAttribute('aria-busy', String(busy));
+    const typing = el.messages.querySelector('.typing');
+    if (busy && !typing) appendToList(typingEl());
+    if (!busy && typing) typing.remove();
+  }
+
+  function typingEl() {
+    const node = h('div', 'typing');
+    node.appendChild(h('span', 'sr-only', 'Overstag is typing…'));
+    const dots = h('span', 'dots');
+    dots.setAttribute('aria-hidden', 'true');
+    for (let i = 0; i < 3; i += 1) dots.appendChild(h('span', 'dot', '.'));
+    node.appendChild(dots);
+    return node;
+  }
+
+  function clearError() {
+    el.messages.querySelectorAll('.msg.error').forEach((n) => n.remove());
+    updateWelcome();
+  }
+
+  function showError(pending) {
+    const node = h('div', 'msg error');
+    node.appendChild(h('p', 'error-text', ERROR_EN));
+    const nl = h('p', 'error-text', ERROR_NL);
+    nl.lang = 'nl';
+    node.appendChild(nl);
+    const retry = h('button', 'retry', 'Retry · Opnieuw');
+    retry.type = 'button';
+    retry.addEventListener('click', () => {
+      if (!pending.choice && el.input.value === pending.message) setInput('');
+      send(pending.message, pending.display, pending.choice);
+    });
+    node.appendChild(retry);
+    appendToList(node);
+  }
+
+  /* ---------- protocol ---------- */
+
+  function toEntry(m) {
+    if (!m || typeof m !== 'object') return null;
+    const texts = [m.text, m.custom && m.custom.text].filter((t) => typeof t === 'string' && t.trim());
+    const buttons = (Array.isArray(m.buttons) ? m.buttons : [])
+      .filter((b) => b && (b.title || b.payload))
+      .map((b) => ({ title: String(b.title || b.payload), payload: String(b.payload || b.title) }));
+    if (!texts.length && !buttons.length) return null;
+    const entry = { role: 'bot', text: texts.join('\n\n') };
+    if (buttons.length) Object.assign(entry, { buttons, used: false });
+    return entry;
+  }
+
+  async function postMessage(message) {
+    const ctrl = typeof AbortController === 'function' ? new AbortController() : null;
+    const timer = ctrl ? setTimeout(() => ctrl.abort(), TIMEOUT_MS) : 0;
+    try {
+      const res = await fetch(ENDPOINT, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify({ sender: state.sender, message }),
+        signal: ctrl ? ctrl.signal : undefined,
+      });
+      if (!res.ok) throw new Error('HTTP ' + res.status);
+      const data = await res.json();
+      const replies = Array.isArray(data) ? data.map(toEntry).filter(Boolean) : [];
+      if (!replies.length) throw new Error('Empty reply');
+      return replies;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  // message: what Rasa receives; display: what the user bubble shows;
+  // choice: {index, pos} when sent from a response button.
+  async function send(message, display, choice) {
+    if (state.busy || !message.trim()) return;
+    clearError();
+    if (choice) setChoicesUsed(choice.index, choice.pos, true);
+    addEntry({ role: 'user', text: display });
+    setBusy(true);
+    const epoch = state.epoch;
+    try {
+      const replies = await postMessage(message);
+      if (epoch !== state.epoch) return;
+      setBusy(false);
+      replies.forEach(addEntry);
+    } catch (err) {
+      if (epoch !== state.epoch) return;
+      setBusy(false);
+      removeLastEntry();
+      if (choice) setChoicesUsed(choice.index, choice.pos, false);
+      else if (!el.input.value) setInput(message);
+      showError({ message, display, choice });
+    }
+  }
+
+  /* ---------- event handlers ---------- */
+
+  function setInput(value) {
+    el.input.value = value;
+    autoGrow();
+  }
+
+  function autoGrow() {
+    const ta = el.input;
+    ta.style.height = 'auto';
+    const max = parseFloat(window.getComputedStyle(ta).maxHeight) || 160;
+    ta.style.height = Math.min(ta.scrollHeight, max) + 'px';
+    ta.style.overflowY = ta.scrollHeight > max ? 'auto' : 'hidden';
+  }
+
+  function onSubmit(event) {
+    event.preventDefault();
+    const text = el.input.value.trim();
+    if (!text || state.busy) return;
+    setInput('');
+    send(text, text);
+    el.input.focus();
+  }
+
+  function onKeyDown(event) {
+    if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
+    event.preventDefault();
+    el.form.requestSubmit ? el.form.requestSubmit() : onSubmit(event);
+  }
+
+  function onChoice(index, pos) {
+    const entry = state.transcript[index];
+    if (!entry || entry.used || state.busy) return;
+    const button = entry.buttons[pos];
+    send(button.payload, button.title, { index, pos });
+  }
+
+  function onExample(event) {
+    const text = event.currentTarget.textContent.trim();
+    send(text, text);
+  }
+
+  function newConversation() {
+    state.epoch += 1;
+    state.transcript = [];
+    storageRemove(TRANSCRIPT_KEY);
+    state.sender = newId();
+    storageSet(SENDER_KEY, state.sender);
+    setBusy(false);
+    renderAll();
+    el.input.focus();
+  }
+
+  function init() {
+    state.sender = loadSender();
+    state.transcript = loadTranscript();
+    renderAll();
+    el.form.addEventListener('submit', onSubmit);
+    el.input.addEventListener('keydown', onKeyDown);
+    el.input.addEventListener('input', autoGrow);
+    el.reset.addEventListener('click', newConversation);
+    document.querySelectorAll('.example').forEach((b) => b.addEventListener('click', onExample));
+    autoGrow();
+    if (window.matchMedia && window.matchMedia('(pointer: fine)').matches) el.input.focus();
+  }
+
+  init();
+}());
