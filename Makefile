@@ -11,7 +11,7 @@ export PYTHONPATH := $(CURDIR)
 export PYTHONWARNINGS := ignore::DeprecationWarning
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: install train run test validate evaluate browser clean
+.PHONY: install train run test validate evaluate browser postgres clean
 
 install: $(VENV)/.installed
 
@@ -29,7 +29,6 @@ $(MODEL): $(MODEL_INPUTS) | install
 	$(PY) -m rasa train --fixed-model-name overstag --out models --quiet
 
 run: install $(MODEL)
-	@$(PY) -m actions.content
 	$(PY) -m overstag.launcher --model $(MODEL)
 
 validate: install
@@ -44,7 +43,13 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "The browser test needs Chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
 
-test: install $(MODEL) browser
+# PostgreSQL for the test that runs Overstag on it; Debian's package, run on loopback by the test.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else echo "The PostgreSQL test needs: sudo apt-get install postgresql" >&2; exit 1; fi; }
+
+test: install $(MODEL) browser postgres
 	$(PY) -m pytest tests
 
 clean:

@@ -31,7 +31,8 @@ def advice_messages(content: Content, advice: Advice, lang: str) -> List[Message
     lines: List[str] = []
     if advice.offers:
         lines.append(f"**{content.reply('heading_offer', lang)}**")
-        lines.extend(f"• **{o['title']}**: {o['say']} ({o['how']})" for o in advice.offers)
+        # "Tip" reads the same in Dutch and English
+        lines.extend(f"• **{o['title']}**: {o['say']}\n   Tip: {o['how']}" for o in advice.offers)
     if advice.avoid:
         lines.append(f"**{content.reply('heading_avoid', lang)}**")
         lines.append(f"• {advice.avoid}")

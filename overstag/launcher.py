@@ -105,6 +105,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--timeout", type=float, default=180)
     args = parser.parse_args(argv)
 
+    from actions.content import ContentError, load as load_content
+
+    try:
+        load_content()  # refuse to start with coaching material missing in either language
+    except ContentError as error:
+        print(error, file=sys.stderr)
+        return 2
     settings.data_dir().mkdir(parents=True, exist_ok=True)
     settings.ensure_database_dir(settings.database_url())
     log_level = "--quiet" if args.quiet else "-v"

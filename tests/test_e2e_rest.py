@@ -1,5 +1,7 @@
 """Both servers started as `make run` starts them; coaching conversations over
 Rasa's REST channel in each language, then the records in the database."""
+import re
+
 import sqlalchemy as sa
 
 from actions import content
@@ -10,21 +12,25 @@ def texts(replies):
     return "\n".join(r.get("text") or "" for r in replies)
 
 
+def offered(replies):
+    """Titles of the concessions in the replies ("• **Title**: ...")."""
+    return set(re.findall(r"• \*\*(.+?)\*\*:", texts(replies)))
+
+
 def test_english_coaching_conversation(servers):
     material = content.load()
     greeting = servers.say("e2e-en", "Hello!")
     assert texts(greeting) in material.replies["greet"]["en"]
 
-    replies = servers.say("e2e-en", "He told me his manager has to sign off on anything he says to the magazine")
+    replies = servers.say("e2e-en", "He says his manager has to approve it before he can say yes")
     approval = material.objections["objection_approval"]
     assert material.label("objection_approval", "en") in texts(replies)
     assert any(r.get("text") in approval["acknowledgements"]["en"] for r in replies)
     assert "/ask_another_suggestion" in [b["payload"] for r in replies for b in r.get("buttons") or []]
+    assert len(offered(replies)) >= 2
 
     more = servers.say("e2e-en", "/ask_another_suggestion")
-    first_titles = {material.concession(c, "en")["title"] for c in approval["concessions"][:3]}
-    fourth = material.concession(approval["concessions"][3], "en")["title"]
-    assert fourth in texts(more) and not any(t in texts(more) for t in first_titles)
+    assert offered(more) and not offered(more) & offered(replies)
 
     refusal = servers.say("e2e-en", "what's the weather like in Paris tomorrow?")
     assert texts(refusal) in material.replies["out_of_scope"]["en"]
