@@ -41,11 +41,12 @@ def _objections(tracker: Tracker) -> List[str]:
 
 
 def _send_advice(dispatcher: CollectingDispatcher, material: content.Content,
-                 advice: List[coaching.Advice], lang: str) -> None:
-    for item in advice:
+                 advice: List[coaching.Advice], lang: str, intro: str) -> None:
+    for number, item in enumerate(advice):
+        lead = intro if number == 0 else ""
         if len(advice) > 1:
-            dispatcher.utter_message(text=f"**{item.label}**")
-        for message in messages.advice_messages(material, item, lang):
+            lead = "\n".join(filter(None, [lead, f"— **{item.label}** —"]))
+        for message in messages.advice_messages(material, item, lang, lead):
             dispatcher.utter_message(**message)
     dispatcher.utter_message(text=material.reply("next_step", lang),
                              buttons=messages.buttons(material, lang))
@@ -67,8 +68,7 @@ def send_another(dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) 
         )
         return [SlotSet(LANGUAGE_SLOT, lang)]
     labels = " & ".join(a.label for a in advice)
-    dispatcher.utter_message(text=material.reply("another_intro", lang, label=labels))
-    _send_advice(dispatcher, material, advice, lang)
+    _send_advice(dispatcher, material, advice, lang, material.reply("another_intro", lang, label=labels))
     _record(tracker, "another", advice, lang)
     return [SlotSet(LANGUAGE_SLOT, lang), SlotSet(SHOWN_SLOT, shown)]
 
@@ -88,10 +88,10 @@ class ActionCoachObjection(Action):
         if not advice:
             dispatcher.utter_message(text=material.reply("ask_objection", lang))
             return [SlotSet(LANGUAGE_SLOT, lang)]
-        dispatcher.utter_message(text=messages.intro(material, advice, lang))
+        intro = messages.intro(material, advice, lang)
         if coaching.REFUSAL in categories:
-            dispatcher.utter_message(text=material.objections[coaching.REFUSAL]["respect_note"][lang])
-        _send_advice(dispatcher, material, advice, lang)
+            intro += "\n" + material.objections[coaching.REFUSAL]["respect_note"][lang]
+        _send_advice(dispatcher, material, advice, lang, intro)
         _record(tracker, "coach", advice, lang, intent.get("confidence"))
         return [SlotSet(LANGUAGE_SLOT, lang), SlotSet(OBJECTIONS_SLOT, categories),
                 SlotSet(SHOWN_SLOT, shown)]

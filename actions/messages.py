@@ -23,11 +23,15 @@ def buttons(content: Content, lang: str, keys=NEXT_STEPS) -> List[Dict[str, str]
     return [{"title": content.button(key, lang), "payload": payload} for key, payload in keys]
 
 
-def advice_messages(content: Content, advice: Advice, lang: str) -> List[Message]:
+def advice_messages(content: Content, advice: Advice, lang: str, lead: str = "") -> List[Message]:
+    """`lead` (an intro or the objection's label) shares a bubble with the heading."""
     messages: List[Message] = []
     if advice.say:
-        messages.append({"text": f"**{content.reply('heading_say', lang)}**"})
+        heading = f"**{content.reply('heading_say', lang)}**"
+        messages.append({"text": f"{lead}\n{heading}" if lead else heading})
         messages.append({"text": advice.say})
+    elif lead:
+        messages.append({"text": lead})
     lines: List[str] = []
     if advice.offers:
         lines.append(f"**{content.reply('heading_offer', lang)}**")
