@@ -11,7 +11,7 @@ export PYTHONPATH := $(CURDIR)
 export PYTHONWARNINGS := ignore::DeprecationWarning
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: install train run test validate evaluate browser postgres clean
+.PHONY: install train run test validate evaluate bench browser postgres clean
 
 install: $(VENV)/.installed
 
@@ -34,8 +34,17 @@ run: install $(MODEL)
 validate: install
 	$(PY) -m rasa data validate --fail-on-warnings --quiet
 
-evaluate: install $(MODEL)
-	$(PY) -m overstag.evaluate --model $(MODEL)
+UNTUNED := models/bench/rasa-init.tar.gz
+
+$(UNTUNED): bench/config_rasa_init.yml domain.yml $(shell find data -name '*.yml') | install
+	$(PY) -m rasa train --config bench/config_rasa_init.yml --fixed-model-name rasa-init --out models/bench --quiet
+
+evaluate: install $(MODEL) $(UNTUNED)
+	$(PY) -m overstag.evaluate --model $(MODEL) --untuned $(UNTUNED) --tfidf
+
+# Full runtime benchmark (minutes: trains both configs from scratch); figures in docs/benchmarks.md.
+bench: install
+	$(PY) -m bench.runtime --json bench/results.json
 
 # Chromium drives the web page test; Debian's package, never a downloaded build.
 browser:

@@ -80,6 +80,35 @@ def evaluate(model: str, languages=("en", "nl")) -> Dict[str, Dict]:
     return results
 
 
+def tfidf_baseline(languages=("en", "nl")) -> Dict[str, Dict]:
+    """Plain TF-IDF (word 1-2 and char 2-5 n-grams) + logistic regression, same training data."""
+    from rasa.shared.nlu.training_data.loading import load_data
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline, make_union
+
+    training = load_data(str(settings.ROOT / "data" / "nlu")).intent_examples
+    features = make_union(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
+                          TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True))
+    model = make_pipeline(features, LogisticRegression(C=20, max_iter=3000))
+    model.fit([m.get("text") for m in training], [m.get_full_intent() for m in training])
+    results = {}
+    for lang in languages:
+        examples = heldout_examples(lang)
+        guesses = model.predict([t for t, _ in examples])
+        parses = [{"intent": {"name": g}, "intent_ranking": [{"name": g}]} for g in guesses]
+        results[lang] = score(examples, parses)
+    return results
+
+
+def summary(named: Dict[str, Dict[str, Dict]]) -> str:
+    lines = ["", "held-out macro-F1          all intents (en / nl)   objections (en / nl)"]
+    for name, results in named.items():
+        lines.append(f"{name:<26} {results['en']['macro_f1_all']:.3f} / {results['nl']['macro_f1_all']:.3f}"
+                     f"           {results['en']['macro_f1_objections']:.3f} / {results['nl']['macro_f1_objections']:.3f}")
+    return "\n".join(lines)
+
+
 def _short(label: str) -> str:
     return label.replace("objection_", "")[:8]
 
@@ -106,15 +135,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", default=str(settings.ROOT / "models" / "overstag.tar.gz"))
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--untuned", help="also score this model (the rasa init config, bench/)")
+    parser.add_argument("--tfidf", action="store_true", help="also score a TF-IDF + LR baseline")
     args = parser.parse_args()
     from rasa.utils.log_utils import configure_structlog
 
     configure_structlog(logging.WARNING)
     logging.disable(logging.WARNING)
-    results = evaluate(args.model)
-    print(report("Overstag", results))
+    named = {"Overstag": evaluate(args.model)}
+    print(report("Overstag", named["Overstag"]))
+    if args.untuned:
+        named["untuned rasa init"] = evaluate(args.untuned)
+    if args.tfidf:
+        named["TF-IDF + LR baseline"] = tfidf_baseline()
+    if len(named) > 1:
+        print(summary(named))
     if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2))
+        Path(args.json).write_text(json.dumps(named, indent=2))
 
 
 if __name__ == "__main__":
