@@ -64,7 +64,7 @@ def send_another(dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) 
     if not advice:
         dispatcher.utter_message(
             text=material.reply("no_more_suggestions", lang),
-            buttons=messages.buttons(material, lang, messages.NEXT_STEPS[1:]),
+            buttons=messages.buttons(material, lang, messages.steps("practise", "still_no", "different_objection", "start_over")),
         )
         return [SlotSet(LANGUAGE_SLOT, lang)]
     labels = " & ".join(a.label for a in advice)
@@ -119,7 +119,7 @@ class ActionStillNo(Action):
         lines = [f"**{material.reply('heading_still_no', lang)}**"] + [f"• {s}" for s in steps]
         dispatcher.utter_message(
             text="\n".join(lines),
-            buttons=messages.buttons(material, lang, messages.NEXT_STEPS[2:]),
+            buttons=messages.buttons(material, lang, messages.steps("practise", "different_objection", "start_over")),
         )
         for category in categories or [coaching.REFUSAL]:
             _record(tracker, "still_no", [coaching.Advice(category, material.label(category, lang))], lang)
@@ -180,6 +180,9 @@ class ActionSmallTalk(Action):
             events += [SlotSet(OBJECTIONS_SLOT, None), SlotSet(SHOWN_SLOT, None)]
         elif intent in SMALL_TALK:
             dispatcher.utter_message(text=material.reply(intent, lang))
+        elif intent and intent.startswith("move_"):
+            dispatcher.utter_message(text=material.reply("move_outside_rehearsal", lang),
+                                     buttons=messages.buttons(material, lang, messages.steps("practise")))
         else:
             dispatcher.utter_message(text=material.reply("not_understood", lang))
         return events

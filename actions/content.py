@@ -30,9 +30,10 @@ REPLY_KEYS = (
     "affirm_no_context", "ask_objection", "start_over", "no_more_suggestions",
     "language_switched", "clarify", "clarify_single", "not_understood", "coach_intro",
     "coach_intro_multi", "heading_say", "heading_offer", "heading_avoid",
-    "heading_still_no", "another_intro", "next_step",
+    "heading_still_no", "another_intro", "next_step", "move_outside_rehearsal",
 )
-BUTTON_KEYS = ("another_suggestion", "different_objection", "start_over", "still_no", "other")
+BUTTON_KEYS = ("another_suggestion", "different_objection", "start_over", "still_no", "other",
+               "practise", "practise_again", "hint", "retry", "stop", "progress")
 
 
 class ContentError(ValueError):
@@ -144,8 +145,11 @@ def load(directory: Path = CONTENT_DIR) -> Content:
 if __name__ == "__main__":
     import sys
 
+    from actions import rehearsal_content
+
     try:
-        loaded = load()
+        loaded, personas = load(), rehearsal_content.load()
     except ContentError as error:
         sys.exit(str(error))
-    print(f"Content OK: {len(loaded.objections)} objections, {len(loaded.concessions)} concessions.")
+    print(f"Content OK: {len(loaded.objections)} objections, {len(loaded.concessions)} concessions, "
+          f"{len(personas.personas)} personas.")

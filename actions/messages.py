@@ -13,10 +13,20 @@ from actions.content import Content
 Message = Dict[str, object]
 NEXT_STEPS = (
     ("another_suggestion", "/ask_another_suggestion"),
+    ("practise", "/start_rehearsal"),
     ("still_no", "/still_no"),
     ("different_objection", "/ask_different_objection"),
     ("start_over", "/start_over"),
 )
+
+
+REHEARSAL_STEPS = (("hint", "/hint"), ("retry", "/retry_turn"), ("stop", "/stop_rehearsal"))
+AFTER_REHEARSAL = (("practise_again", "/start_rehearsal"), ("progress", "/my_progress"), ("start_over", "/start_over"))
+
+
+def steps(*names: str):
+    """The next-step buttons with these names, in NEXT_STEPS order."""
+    return tuple(step for step in NEXT_STEPS if step[0] in names)
 
 
 def buttons(content: Content, lang: str, keys=NEXT_STEPS) -> List[Dict[str, str]]:

@@ -6,7 +6,6 @@ prints where to open the chat, and stops both on Ctrl-C.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import signal
 import subprocess
@@ -105,10 +104,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--timeout", type=float, default=180)
     args = parser.parse_args(argv)
 
+    from actions import rehearsal_content
     from actions.content import ContentError, load as load_content
 
     try:
-        load_content()  # refuse to start with coaching material missing in either language
+        # refuse to start with coaching or rehearsal material missing in either language
+        load_content()
+        rehearsal_content.load()
     except ContentError as error:
         print(error, file=sys.stderr)
         return 2
@@ -125,9 +127,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             print(f"Overstag did not start: {problem}.", file=sys.stderr)
             return 1
         base = f"http://127.0.0.1:{settings.server_port()}"
-        print(json.dumps({"chat": f"{base}/webhooks/chat/", "rest": f"{base}/webhooks/rest/webhook"}))
         print(f"\n{READY_LINE}. Open {base}/webhooks/chat/ in your browser "
-              f"(Ctrl-C stops everything).\n", flush=True)
+              f"(REST: {base}/webhooks/rest/webhook; Ctrl-C stops everything).\n", flush=True)
         while all(p.poll() is None for p in processes.values()):
             time.sleep(0.5)
         print("A server stopped; shutting down the other.", file=sys.stderr)
