@@ -1,5 +1,4 @@
 """Bad input over REST gets a sensible reply or a clean 4xx, never a crash."""
-import json
 
 import pytest
 

@@ -2,7 +2,7 @@
 import pytest
 
 from actions import rehearsal, rehearsal_content, rehearsal_messages
-from actions.content import CATEGORIES, ContentError
+from actions.content import CATEGORIES
 from actions.rehearsal import State, step
 
 GOOD = [("I completely understand, that sounds worrying", ["move_empathize"]),
