@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import zlib
+from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
@@ -63,6 +64,22 @@ def _no_rehearsal(dispatcher: CollectingDispatcher, lang: str) -> List[EventType
     return [SlotSet(MODE_SLOT, "coach"), SlotSet(LANGUAGE_SLOT, lang)]
 
 
+class RunningRehearsalAction(Action, ABC):
+    """An action that needs a running rehearsal; without one it says how to start."""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        running = _running(tracker)
+        if not running:
+            return _no_rehearsal(dispatcher, reply_language(tracker))
+        return self.act(dispatcher, tracker, *running)
+
+    @abstractmethod
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            state: rehearsal.State, session: int) -> List[EventType]:
+        ...
+
+
 class ActionStartRehearsal(Action):
     def name(self) -> Text:
         return "action_start_rehearsal"
@@ -97,16 +114,12 @@ class ActionStartRehearsal(Action):
         return events + _keep(state, session)
 
 
-class ActionRehearseTurn(Action):
+class ActionRehearseTurn(RunningRehearsalAction):
     def name(self) -> Text:
         return "action_rehearse_turn"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
-        running = _running(tracker)
-        if not running:
-            return _no_rehearsal(dispatcher, reply_language(tracker))
-        state, session = running
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            state: rehearsal.State, session: int) -> List[EventType]:
         state.lang = reply_language(tracker)
         texts = rehearsal_content.load()
         persona = texts.personas[state.persona]
@@ -126,31 +139,23 @@ class ActionRehearseTurn(Action):
         return _keep(state, session)
 
 
-class ActionRehearsalHint(Action):
+class ActionRehearsalHint(RunningRehearsalAction):
     def name(self) -> Text:
         return "action_rehearsal_hint"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
-        running = _running(tracker)
-        if not running:
-            return _no_rehearsal(dispatcher, reply_language(tracker))
-        state, _ = running
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            state: rehearsal.State, session: int) -> List[EventType]:
         texts = rehearsal_content.load()
         dispatcher.utter_message(text=rehearsal_messages.hint(texts, state, texts.personas[state.persona]))
         return []
 
 
-class ActionRetryTurn(Action):
+class ActionRetryTurn(RunningRehearsalAction):
     def name(self) -> Text:
         return "action_retry_turn"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
-        running = _running(tracker)
-        if not running:
-            return _no_rehearsal(dispatcher, reply_language(tracker))
-        state, session = running
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            state: rehearsal.State, session: int) -> List[EventType]:
         texts = rehearsal_content.load()
         earlier = rehearsal.retry(state)
         if earlier is None:
@@ -165,16 +170,12 @@ class ActionRetryTurn(Action):
         return _keep(earlier, session)
 
 
-class ActionToggleFeedback(Action):
+class ActionToggleFeedback(RunningRehearsalAction):
     def name(self) -> Text:
         return "action_toggle_feedback"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
-        running = _running(tracker)
-        if not running:
-            return _no_rehearsal(dispatcher, reply_language(tracker))
-        state, session = running
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            state: rehearsal.State, session: int) -> List[EventType]:
         text = f" {(tracker.latest_message.get('text') or '').lower()} "
         if any(word in text for word in (" off ", " uit ", "no more", "geen ", "zonder")):
             state.feedback = False
@@ -187,16 +188,13 @@ class ActionToggleFeedback(Action):
         return _keep(state, session)
 
 
-class ActionStopRehearsal(Action):
+class ActionStopRehearsal(RunningRehearsalAction):
     def name(self) -> Text:
         return "action_stop_rehearsal"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
-        running = _running(tracker)
-        if not running:
-            return _no_rehearsal(dispatcher, reply_language(tracker))
-        return _finish(dispatcher, tracker, *running, outcome="stopped")
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            state: rehearsal.State, session: int) -> List[EventType]:
+        return _finish(dispatcher, tracker, state, session, outcome="stopped")
 
 
 class ActionMyProgress(Action):
