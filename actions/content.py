@@ -62,8 +62,8 @@ class Content:
         return self.buttons[key][lang]
 
 
-def _read(directory: Path, name: str) -> Dict[str, Any]:
-    path = directory / name
+def read_yaml(path: Path) -> Dict[str, Any]:
+    """A content file as data, or a ContentError naming the file."""
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as error:
@@ -71,11 +71,12 @@ def _read(directory: Path, name: str) -> Dict[str, Any]:
 
 
 def read(directory: Path = CONTENT_DIR) -> Content:
+    replies = read_yaml(directory / "replies.yml")
     return Content(
-        objections=_read(directory, "objections.yml").get("objections", {}),
-        concessions=_read(directory, "concessions.yml").get("concessions", {}),
-        replies=_read(directory, "replies.yml").get("replies", {}),
-        buttons=_read(directory, "replies.yml").get("buttons", {}),
+        objections=read_yaml(directory / "objections.yml").get("objections", {}),
+        concessions=read_yaml(directory / "concessions.yml").get("concessions", {}),
+        replies=replies.get("replies", {}),
+        buttons=replies.get("buttons", {}),
     )
 
 
@@ -136,10 +137,13 @@ def problems(content: Content) -> List[str]:
 def load(directory: Path = CONTENT_DIR) -> Content:
     """The validated content; raises ContentError listing every gap."""
     content = read(directory)
-    gaps = problems(content)
-    if gaps:
-        raise ContentError("Incomplete coaching content:\n- " + "\n- ".join(gaps))
+    refuse_gaps("coaching", problems(content))
     return content
+
+
+def refuse_gaps(kind: str, gaps: List[str]) -> None:
+    if gaps:
+        raise ContentError(f"Incomplete {kind} content:\n- " + "\n- ".join(gaps))
 
 
 if __name__ == "__main__":

@@ -13,9 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-import yaml
-
-from actions.content import CATEGORIES, CONTENT_DIR, LANGUAGES, ContentError
+from actions.content import CATEGORIES, CONTENT_DIR, LANGUAGES, read_yaml, refuse_gaps
 from actions.rehearsal import DIFFICULTIES, MOVES
 
 LINE_MINIMUM = {"refusing": 4, "hesitant": 4, "open": 4, "agrees": 3, "walks_away": 2,
@@ -59,19 +57,12 @@ class RehearsalContent:
         return any(w in lowered for w in self.texts["confirm_words"][lang])
 
 
-def _read(path: Path) -> Dict[str, Any]:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as error:
-        raise ContentError(f"Cannot read {path}: {error}") from error
-
-
 def read(directory: Path = CONTENT_DIR) -> RehearsalContent:
     personas: Dict[str, Dict[str, Any]] = {}
     for path in sorted((directory / "personas").glob("*.yml")):
-        for persona in _read(path).get("personas") or []:
+        for persona in read_yaml(path).get("personas") or []:
             personas[persona.get("id", f"{path.stem}?")] = persona
-    return RehearsalContent(personas=personas, texts=_read(directory / "rehearsal.yml"))
+    return RehearsalContent(personas=personas, texts=read_yaml(directory / "rehearsal.yml"))
 
 
 def problems(content: RehearsalContent) -> List[str]:
@@ -106,7 +97,5 @@ def problems(content: RehearsalContent) -> List[str]:
 @lru_cache(maxsize=4)
 def load(directory: Path = CONTENT_DIR) -> RehearsalContent:
     content = read(directory)
-    gaps = problems(content)
-    if gaps:
-        raise ContentError("Incomplete rehearsal content:\n- " + "\n- ".join(gaps))
+    refuse_gaps("rehearsal", problems(content))
     return content
