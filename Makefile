@@ -42,9 +42,10 @@ $(UNTUNED): bench/config_rasa_init.yml domain.yml $(shell find data -name '*.yml
 evaluate: install $(MODEL) $(UNTUNED)
 	$(PY) -m overstag.evaluate --model $(MODEL) --untuned $(UNTUNED) --tfidf
 
-# Full runtime benchmark (minutes: trains both configs from scratch); figures in docs/benchmarks.md.
+# Full runtime benchmark (trains both configs from scratch: over half an hour); figures in docs/benchmarks.md.
+# BENCH_ARGS=--reuse-untuned reuses the untuned model and its training time while its inputs are unchanged.
 bench: install
-	$(PY) -m bench.runtime --json bench/results.json
+	$(PY) -m bench.runtime --json bench/results.json $(BENCH_ARGS)
 
 # Chromium drives the web page test; Debian's package, never a downloaded build.
 browser:

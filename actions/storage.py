@@ -13,7 +13,7 @@ from typing import Any, Dict, List, Optional
 
 import sqlalchemy as sa
 
-from overstag import settings
+from overstag import settings, sqlite_tuning
 
 metadata = sa.MetaData()
 
@@ -67,8 +67,7 @@ def _now() -> dt.datetime:
 class Store:
     def __init__(self, url: str) -> None:
         settings.ensure_database_dir(url)
-        connect_args = {"timeout": 15} if url.startswith("sqlite") else {}
-        self.engine = sa.create_engine(url, future=True, pool_pre_ping=True, connect_args=connect_args)
+        self.engine = sqlite_tuning.create_engine(url, future=True, pool_pre_ping=True)
         metadata.create_all(self.engine)
 
     def record(

@@ -18,7 +18,7 @@ from typing import Dict, List, Optional
 
 import yaml
 
-from overstag import settings
+from overstag import settings, speedups
 
 READY_LINE = "Overstag is ready"
 
@@ -29,6 +29,28 @@ def runtime_endpoints() -> Path:
     endpoints["action_endpoint"]["url"] = f"http://127.0.0.1:{settings.actions_port()}/webhook"
     path = settings.data_dir() / "endpoints.runtime.yml"
     path.write_text(yaml.safe_dump(endpoints))
+    return path
+
+
+SLACK_CHANNEL = "overstag.channels.slack.OverstagSlackInput"
+TEAMS_CHANNEL = "overstag.channels.teams.TeamsInput"
+
+
+def runtime_credentials() -> Path:
+    """credentials.yml plus Slack and Teams when their variables are set.
+
+    The committed file must work with nothing set, and Rasa refuses a
+    credentials file that names an unset variable, so the optional channels are
+    added here. Only class names go into the file: the channels read their
+    secrets from the environment, so none ends up on disk.
+    """
+    credentials = yaml.safe_load((settings.ROOT / "credentials.yml").read_text()) or {}
+    if settings.slack_enabled():
+        credentials[SLACK_CHANNEL] = None
+    if settings.teams_enabled():
+        credentials[TEAMS_CHANNEL] = None
+    path = settings.data_dir() / "credentials.runtime.yml"
+    path.write_text(yaml.safe_dump(credentials))
     return path
 
 
@@ -45,9 +67,10 @@ def commands(model: str, log_level: str) -> Dict[str, List[str]]:
     return {
         "actions": [python, "-m", "rasa_sdk", "--actions", "actions",
                     "--port", str(settings.actions_port()), log_level],
-        "rasa": [python, "-m", "rasa", "run", "--model", model,
+        # overstag.serve is Rasa with Overstag's runtime fixes; the stock entry point on request
+        "rasa": [python, "-m", "overstag.serve" if speedups.enabled() else "rasa", "run", "--model", model,
                  "--endpoints", str(runtime_endpoints()),
-                 "--credentials", str(settings.ROOT / "credentials.yml"),
+                 "--credentials", str(runtime_credentials()),
                  "--interface", settings.bind_host(), "--port", str(settings.server_port()),
                  "--enable-api", "--auth-token", settings.api_token(), log_level],
     }
@@ -114,8 +137,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     except ContentError as error:
         print(error, file=sys.stderr)
         return 2
+    problems = settings.channel_problems()
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        return 2
     settings.data_dir().mkdir(parents=True, exist_ok=True)
     settings.ensure_database_dir(settings.database_url())
+    settings.advice_api_tokens()  # made here, before the Rasa server reads it
     log_level = "--quiet" if args.quiet else "-v"
     processes: Dict[str, subprocess.Popen] = {}
     signal.signal(signal.SIGTERM, _interrupt)
@@ -127,8 +155,12 @@ def main(argv: Optional[List[str]] = None) -> int:
             print(f"Overstag did not start: {problem}.", file=sys.stderr)
             return 1
         base = f"http://127.0.0.1:{settings.server_port()}"
+        channels = [name for name, on in (("Slack", settings.slack_enabled()),
+                                          ("Teams", settings.teams_enabled())) if on]
+        extra = f"; also listening for {' and '.join(channels)}" if channels else ""
         print(f"\n{READY_LINE}. Open {base}/webhooks/chat/ in your browser "
-              f"(REST: {base}/webhooks/rest/webhook; Ctrl-C stops everything).\n", flush=True)
+              f"(REST: {base}/webhooks/rest/webhook; advice API: {base}/api/v1/openapi.json{extra}; "
+              f"Ctrl-C stops everything).\n", flush=True)
         while all(p.poll() is None for p in processes.values()):
             time.sleep(0.5)
         print("A server stopped; shutting down the other.", file=sys.stderr)

@@ -48,3 +48,94 @@ def api_token() -> str:
         path.write_text(secrets.token_urlsafe(24))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+# --- Channels and the advice API (docs/channels.md) --------------------------
+# Slack and Teams are switched on by their secrets alone; the URLs default to the
+# real services and exist so that tests can point them at local fakes.
+
+def _env(name: str) -> str:
+    return (os.environ.get(name) or "").strip()
+
+
+def slack_bot_token() -> str:
+    return _env("OVERSTAG_SLACK_BOT_TOKEN")
+
+
+def slack_signing_secret() -> str:
+    return _env("OVERSTAG_SLACK_SIGNING_SECRET")
+
+
+def slack_api_url() -> str:
+    """Base URL of Slack's Web API (chat.postMessage is appended)."""
+    url = _env("OVERSTAG_SLACK_API_URL") or "https://slack.com/api/"
+    return url if url.endswith("/") else url + "/"
+
+
+def slack_enabled() -> bool:
+    return bool(slack_bot_token() and slack_signing_secret())
+
+
+def teams_app_id() -> str:
+    return _env("OVERSTAG_TEAMS_APP_ID")
+
+
+def teams_app_password() -> str:
+    return _env("OVERSTAG_TEAMS_APP_PASSWORD")
+
+
+def teams_tenant_id() -> str:
+    """Set for a single-tenant Azure bot; empty for a multi-tenant one."""
+    return _env("OVERSTAG_TEAMS_TENANT_ID")
+
+
+def teams_openid_url() -> str:
+    """Where the Bot Framework publishes the keys that sign incoming activities."""
+    return _env("OVERSTAG_TEAMS_OPENID_URL") or "https://login.botframework.com/v1/.well-known/openidconfiguration"
+
+
+def teams_login_url() -> str:
+    """Microsoft's identity platform; the bot gets its own token here to reply."""
+    return (_env("OVERSTAG_TEAMS_LOGIN_URL") or "https://login.microsoftonline.com").rstrip("/")
+
+
+def teams_buttons() -> str:
+    """'card' (hero card buttons, everywhere) or 'suggested' (chips, one-to-one chats only)."""
+    return _env("OVERSTAG_TEAMS_BUTTONS").lower() or "card"
+
+
+def teams_enabled() -> bool:
+    return bool(teams_app_id() and teams_app_password())
+
+
+def channel_problems() -> list:
+    """Half-configured channels: better to refuse to start than to run without them."""
+    problems = []
+    slack = {"OVERSTAG_SLACK_BOT_TOKEN": slack_bot_token(), "OVERSTAG_SLACK_SIGNING_SECRET": slack_signing_secret()}
+    teams = {"OVERSTAG_TEAMS_APP_ID": teams_app_id(), "OVERSTAG_TEAMS_APP_PASSWORD": teams_app_password()}
+    for name, needed in (("Slack", slack), ("Teams", teams)):
+        missing = [var for var, value in needed.items() if not value]
+        if 0 < len(missing) < len(needed):
+            problems.append(f"{name} is half configured: set {', '.join(missing)} as well (see docs/channels.md).")
+    if teams_tenant_id() and not teams_enabled():
+        problems.append("OVERSTAG_TEAMS_TENANT_ID is set but the Teams app id and password are not.")
+    if teams_buttons() not in ("card", "suggested"):
+        problems.append("OVERSTAG_TEAMS_BUTTONS must be 'card' or 'suggested'.")
+    return problems
+
+
+def advice_api_tokens() -> list:
+    """Tokens accepted by /api/v1 (comma-separated, so a new one can be rolled out
+    before the old one is withdrawn). Separate from Rasa's admin token on purpose:
+    a CRM that may ask for advice must not be able to replace the model."""
+    tokens = [t.strip() for t in _env("OVERSTAG_ADVICE_API_TOKEN").split(",") if t.strip()]
+    if tokens:
+        return tokens
+    path = data_dir() / "advice-api-token"
+    if not path.exists():
+        import secrets
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(24))
+        path.chmod(0o600)
+    return [path.read_text().strip()]

@@ -79,7 +79,8 @@ def free_port() -> int:
 class Servers:
     """The launcher in a subprocess, on free ports and a private data directory."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, extra_env: Optional[Dict[str, str]] = None) -> None:
+        self.extra_env = dict(extra_env or {})
         self.port = free_port()
         self.actions_port = free_port()
         self.data_dir = data_dir
@@ -103,6 +104,7 @@ class Servers:
             "PYTHONPATH": str(ROOT),
             "RASA_TELEMETRY_ENABLED": "false",
         })
+        env.update(self.extra_env)
         return env
 
     def start(self, timeout: float = 300) -> None:
@@ -160,3 +162,13 @@ def servers(tmp_path_factory):
     servers.start()
     yield servers
     servers.stop()
+
+
+@pytest.fixture(scope="session")
+def channel_stack(tmp_path_factory):
+    """One server with Slack, Teams and the advice API on, wired to local fakes
+    (tests/channel_fakes.py); shared by test_slack, test_teams and test_api_v1."""
+    from channel_fakes import ChannelStack
+
+    with ChannelStack(tmp_path_factory.mktemp("overstag-channels")) as stack:
+        yield stack

@@ -1,8 +1,8 @@
 """A Rasa tokenizer that serves Dutch and English from one model.
 
-Each message is tokenised and lemmatised by the spaCy pipeline of its own
-language: a blank pipeline plus the lookup lemmatiser fed by
-`spacy-lookups-data`, so nothing has to be downloaded. The detected language is
+Each message is tokenised by the blank spaCy pipeline of its own language and
+lemmatised from the lookup tables of `spacy-lookups-data` (overstag/nlu/lemmas.py),
+so nothing has to be downloaded. The detected language is
 added to the parse result (`language`), which the actions use to answer in kind.
 """
 from __future__ import annotations
@@ -18,6 +18,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from overstag import language
+from overstag.nlu.lemmas import LookupLemmatizer
 
 LANGUAGE_KEY = "language"
 
@@ -25,10 +26,7 @@ LANGUAGE_KEY = "language"
 def _build_pipeline(code: str) -> Any:
     import spacy
 
-    nlp = spacy.blank(code)
-    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    nlp.initialize()
-    return nlp
+    return spacy.blank(code)
 
 
 @DefaultV1Recipe.register(
@@ -52,6 +50,7 @@ class BilingualSpacyTokenizer(Tokenizer):
         super().__init__(config)
         self._default = config["default_language"]
         self._pipelines = {code: _build_pipeline(code) for code in language.SUPPORTED}
+        self._lemmatizers = {code: LookupLemmatizer(code) for code in language.SUPPORTED}
 
     @classmethod
     def create(
@@ -77,9 +76,11 @@ class BilingualSpacyTokenizer(Tokenizer):
                 {"code": code, "confidence": confidence},
                 add_to_output=True,
             )
-        doc = self._pipelines[code or self._default](text)
+        code = code or self._default
+        doc = self._pipelines[code](text)
+        lemma = self._lemmatizers[code]
         tokens = [
-            Token(t.text, t.idx, lemma=t.lemma_.lower() or t.lower_)
+            Token(t.text, t.idx, lemma=lemma(t.text).lower() or t.lower_)
             for t in doc
             if not t.is_space and not (t.is_punct and len(t.text) == 1)
         ]

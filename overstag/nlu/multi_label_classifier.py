@@ -135,7 +135,9 @@ class MultiLabelIntentClassifier(IntentClassifier, GraphComponent):
             logger.warning("No trained intent classifier in the model; predicting nothing.")
             return component
         component.idf, component.pairs = arrays["idf"], set(names["pairs"])
-        component.models = {g: {"labels": labels, "coef": arrays[f"{g}.coef"], "intercept": arrays[f"{g}.intercept"]}
+        # only the prediction layout is kept in memory (see _weights)
+        component.models = {g: {"labels": labels, "coef_t": np.ascontiguousarray(arrays[f"{g}.coef"].T),
+                                "intercept": arrays[f"{g}.intercept"]}
                             for g, labels in names["groups"].items()}
         return component
 
@@ -160,11 +162,19 @@ class MultiLabelIntentClassifier(IntentClassifier, GraphComponent):
         ranking += [{"name": labels[i], "confidence": float(share[i])} for i in order]
         return ranking[: self.config["ranking_length"]]
 
+    @staticmethod
+    def _weights(model: Dict[str, Any]) -> np.ndarray:
+        # sparse @ a transposed view copies the whole matrix on every call (most of
+        # the NLU time); a C-ordered copy made once keeps prediction cheap
+        if "coef_t" not in model:
+            model["coef_t"] = np.ascontiguousarray(model["coef"].T)
+        return model["coef_t"]
+
     def process(self, messages: List[Message]) -> List[Message]:
         if not self.models or not messages:
             return messages
         x = self._tfidf(messages)
-        per_group = {g: 1.0 / (1.0 + np.exp(-(x @ m["coef"].T + m["intercept"]))) for g, m in self.models.items()}
+        per_group = {g: 1.0 / (1.0 + np.exp(-(x @ self._weights(m) + m["intercept"]))) for g, m in self.models.items()}
         main = next(iter(self.models))
         for row, message in enumerate(messages):
             ranking = self.rank(self.models[main]["labels"], per_group[main][row])

@@ -1,0 +1,53 @@
+"""From an NLU parse result to the advice the API returns; plain Python, no HTTP.
+
+It reuses the chat's own modules (actions.coaching picks the first
+acknowledgement, concessions and warning exactly as the chat's first answer
+does), so the API and the chat never disagree.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, Optional
+
+from actions import coaching
+from actions.content import LANGUAGES, Content
+from overstag.language import detect
+
+FALLBACK = "nlu_fallback"
+
+
+def _probability(parse: Dict[str, Any], category: str, default: float) -> float:
+    # the classifier's own probability per label, independent of a pair's shared score
+    scores = (parse.get("label_probabilities") or {}).get("coach") or {}
+    value = scores.get(category, default)
+    return round(min(max(float(value), 0.0), 1.0), 3)
+
+
+def suggest(material: Content, parse: Dict[str, Any], text: str, language: Optional[str]) -> Dict[str, Any]:
+    detected = (parse.get("language") or {}).get("code") or detect(text)[0]
+    detected = detected if detected in LANGUAGES else None
+    lang = language or detected or "en"
+    intent = parse.get("intent") or {}
+    uncertain = intent.get("name") == FALLBACK
+    if uncertain:
+        # what the classifier would have said had it been surer
+        intent = next((r for r in parse.get("intent_ranking") or [] if r.get("name") != FALLBACK), {})
+    name = str(intent.get("name") or "none")
+    confidence = round(min(max(float(intent.get("confidence") or 0.0), 0.0), 1.0), 3)
+    categories = coaching.categories_of(name)
+    objections = []
+    for advice in coaching.coach(material, categories, lang, {}):
+        note = (material.objections[advice.category].get("respect_note") or {}).get(lang)
+        objections.append({
+            "category": advice.category,
+            "label": advice.label,
+            "confidence": _probability(parse, advice.category, confidence),
+            "acknowledgement": advice.say,
+            "concessions": [{"id": cid, **{k: offer[k] for k in ("title", "say", "how")}}
+                            for cid, offer in zip(advice.concession_ids, advice.offers, strict=True)],
+            "avoid": [advice.avoid] if advice.avoid else [],
+            "note": note,
+        })
+    objections.sort(key=lambda o: -o["confidence"])  # likeliest concern first
+    return {"language": lang, "detected_language": detected,
+            "intent": {"name": name, "confidence": confidence},
+            "uncertain": uncertain, "objections": objections}
