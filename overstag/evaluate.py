@@ -33,8 +33,13 @@ SETS = {"nlu": "objection_", "moves": "move_"}
 def heldout_examples(lang: str, directory: Path = HELDOUT, name: str = "nlu") -> List[Example]:
     from rasa.shared.nlu.training_data.loading import load_data
 
-    data = load_data(str(directory / f"{name}_{lang}.yml"))
-    return [(m.get("text"), m.get_full_intent()) for m in data.intent_examples]
+    # nlu_en.yml plus topic files such as nlu_followup_en.yml
+    paths = [directory / f"{name}_{lang}.yml", *sorted(directory.glob(f"{name}_*_{lang}.yml"))]
+    examples: List[Example] = []
+    for path in paths:
+        data = load_data(str(path))
+        examples += [(m.get("text"), m.get_full_intent()) for m in data.intent_examples]
+    return examples
 
 
 def predict(model: str, texts: List[str]) -> List[Dict]:

@@ -127,13 +127,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--timeout", type=float, default=180)
     args = parser.parse_args(argv)
 
-    from actions import rehearsal_content
+    from actions import follow_up_content, rehearsal_content
     from actions.content import ContentError, load as load_content
 
     try:
-        # refuse to start with coaching or rehearsal material missing in either language
+        # refuse to start with coaching, rehearsal or follow-up material missing in either language
         load_content()
         rehearsal_content.load()
+        follow_up_content.load()
     except ContentError as error:
         print(error, file=sys.stderr)
         return 2

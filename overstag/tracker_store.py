@@ -70,6 +70,15 @@ class ConfiguredSQLTrackerStore(SQLTrackerStore):
             self._handed_out[sender_id] = (weakref.ref(tracker), count)
         return tracker
 
+    async def retrieve_for_reading(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        """A tracker to read, not to change: the cached one stays cached."""
+        cached = self._cache.get(sender_id)
+        if self.fast and cached is not None and len(cached[0].events) == cached[1]:
+            with self.session_scope() as session:
+                if self._stored_count(session, sender_id) == cached[1]:
+                    return cached[0]
+        return await super().retrieve(sender_id)
+
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
         handed_out = self._handed_out.pop(tracker.sender_id, None)
         if handed_out is None or handed_out[0]() is not tracker:

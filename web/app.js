@@ -4,6 +4,8 @@
 
   const SENDER_KEY = 'overstag.sender';
   const TRANSCRIPT_KEY = 'overstag.transcript';
+  const PUSHED_KEY = 'overstag.pushedAfter';
+  const POLL_MS = 20000;
   const ENDPOINT = 'webhook';
   const TIMEOUT_MS = 60000;
   const ERROR_EN = 'No answer from the server — your message was kept; try again.';
@@ -62,6 +64,10 @@
     return Boolean(e) && (e.role === 'user' || e.role === 'bot') && typeof e.text === 'string';
   }
 
+  function isEmail(e) {
+    return Boolean(e) && typeof e.subject === 'string' && typeof e.body === 'string' && typeof e.eml === 'string';
+  }
+
   function loadTranscript() {
     try {
       const data = JSON.parse(storageGet(TRANSCRIPT_KEY) || '[]');
@@ -112,6 +118,7 @@
       node.appendChild(bubble);
     }
     if (entry.role === 'bot' && entry.text) node.appendChild(copyButton(entry.text));
+    if (entry.role === 'bot' && isEmail(entry.email)) node.appendChild(downloadsEl(entry.email));
     if (entry.role === 'bot' && entry.buttons && entry.buttons.length) {
       node.appendChild(choicesEl(entry, index));
     }
@@ -149,6 +156,29 @@
       }, 1600);
     });
     return btn;
+  }
+
+  // The confirmation e-mail as a text file and as a draft .eml that mail programs open.
+  function downloadsEl(email) {
+    const wrap = h('div', 'downloads');
+    wrap.setAttribute('role', 'group');
+    wrap.setAttribute('aria-label', 'Download the e-mail');
+    [
+      { label: 'Download .txt', name: email.txt_filename || 'interview.txt', type: 'text/plain;charset=utf-8',
+        data: email.subject + '\n\n' + email.body },
+      { label: 'Download .eml', name: email.eml_filename || 'interview.eml', type: 'message/rfc822', data: email.eml },
+    ].forEach((file) => {
+      const link = h('a', 'download', file.label);
+      link.download = file.name;
+      link.href = '#';
+      link.addEventListener('click', () => {
+        // a fresh object URL per click; nothing leaves the browser
+        link.href = URL.createObjectURL(new Blob([file.data], { type: file.type }));
+        setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+      });
+      wrap.appendChild(link);
+    });
+    return wrap;
   }
 
   async function copyText(text) {
@@ -271,6 +301,11 @@
 
   function toEntry(m) {
     if (!m || typeof m !== 'object') return null;
+    if (m.custom && isEmail(m.custom.overstag_email)) {
+      const e = m.custom.overstag_email;
+      return { role: 'bot', text: '', email: { subject: e.subject, body: e.body, eml: e.eml,
+        txt_filename: e.txt_filename, eml_filename: e.eml_filename } };
+    }
     const texts = [m.text, m.custom && m.custom.text].filter((t) => typeof t === 'string' && t.trim());
     const buttons = (Array.isArray(m.buttons) ? m.buttons : [])
       .filter((b) => b && (b.title || b.payload))
@@ -279,6 +314,43 @@
     const entry = { role: 'bot', text: texts.join('\n\n') };
     if (buttons.length) Object.assign(entry, { buttons, used: false });
     return entry;
+  }
+
+  // The e-mail's download links belong under the e-mail text itself, which is shown
+  // with its blank lines so that copying it gives a ready e-mail.
+  function mergeEmails(replies) {
+    const merged = [];
+    replies.forEach((r) => {
+      const last = merged[merged.length - 1];
+      if (r.email && !r.text && last && last.text && !last.email) {
+        last.text = r.email.subject + '\n\n' + r.email.body.trim();
+        last.email = r.email;
+      }
+      else merged.push(r);
+    });
+    return merged;
+  }
+
+  /* ---------- messages the server sends on its own (reminders) ---------- */
+
+  async function pollPushed() {
+    if (state.busy || document.hidden) return;
+    const after = parseFloat(storageGet(PUSHED_KEY) || '0') || 0;
+    const sender = state.sender;
+    try {
+      const url = 'updates?sender=' + encodeURIComponent(sender) + '&after=' + encodeURIComponent(String(after));
+      const res = await fetch(url, { headers: { Accept: 'application/json' } });
+      if (!res.ok) return;
+      const data = await res.json();
+      if (sender !== state.sender || !data || !Array.isArray(data.messages)) return;
+      let latest = after;
+      data.messages.forEach((m) => {
+        const entry = toEntry(m);
+        if (entry) addEntry(entry);
+        if (typeof m.timestamp === 'number' && m.timestamp > latest) latest = m.timestamp;
+      });
+      storageSet(PUSHED_KEY, String(latest));
+    } catch (e) { /* offline for a moment: the next poll catches up */ }
   }
 
   async function postMessage(message) {
@@ -293,7 +365,7 @@
       });
       if (!res.ok) throw new Error('HTTP ' + res.status);
       const data = await res.json();
-      const replies = Array.isArray(data) ? data.map(toEntry).filter(Boolean) : [];
+      const replies = Array.isArray(data) ? mergeEmails(data.map(toEntry).filter(Boolean)) : [];
       if (!replies.length) throw new Error('Empty reply');
       return replies;
     } finally {
@@ -371,6 +443,7 @@
     state.epoch += 1;
     state.transcript = [];
     storageRemove(TRANSCRIPT_KEY);
+    storageRemove(PUSHED_KEY);
     state.sender = newId();
     storageSet(SENDER_KEY, state.sender);
     setBusy(false);
@@ -388,6 +461,9 @@
     el.reset.addEventListener('click', newConversation);
     document.querySelectorAll('.example').forEach((b) => b.addEventListener('click', onExample));
     autoGrow();
+    pollPushed();
+    setInterval(pollPushed, POLL_MS);
+    document.addEventListener('visibilitychange', pollPushed);
     if (window.matchMedia && window.matchMedia('(pointer: fine)').matches) el.input.focus();
   }
 

@@ -12,6 +12,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from overstag import reminder_delivery
 from overstag.channels.rest import CheckedRestInput
 
 WEB_DIR = Path(__file__).resolve().parents[2] / "web"
@@ -26,6 +27,24 @@ class WebChatInput(CheckedRestInput):
         return "chat"
 
     def add_routes(self, blueprint: Blueprint) -> None:
+        reminder_delivery.register(blueprint)
+
+        @blueprint.route("/updates", methods=["GET"])
+        async def updates(request: Request) -> HTTPResponse:
+            """Messages the server sent on its own (reminders) after `after` (a timestamp)."""
+            sender = request.args.get("sender") or ""
+            try:
+                after = float(request.args.get("after") or 0)
+            except ValueError:
+                return response.json({"error": "after must be a number (a timestamp)"}, status=400)
+            if not sender or len(sender) > 128:
+                return response.json({"error": "sender is required (at most 128 characters)"}, status=400)
+            agent = request.app.ctx.agent
+            if agent is None or not agent.is_ready():
+                return response.json({"error": "the model is still loading"}, status=503)
+            messages = await reminder_delivery.pushed_messages(agent, sender, after)
+            return response.json({"messages": messages})
+
         @blueprint.route("/", methods=["GET"])
         async def page(request: Request) -> HTTPResponse:
             return await response.file(WEB_DIR / "index.html", mime_type="text/html")
