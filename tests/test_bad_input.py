@@ -45,6 +45,32 @@ def test_long_message_just_under_the_limit_is_answered(servers):
     assert servers.say("bad-long", text)
 
 
+@pytest.mark.parametrize("query, status", [
+    ("", 400), ("?after=0", 400), ("?sender=x&after=yesterday", 400), ("?sender=" + "x" * 200, 400),
+    ("?sender=nobody-here&after=0", 200),
+])
+def test_reminder_updates_endpoint_answers_bad_queries_in_json(servers, query, status):
+    import json
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"{servers.base}/webhooks/chat/updates{query}", timeout=30) as reply:
+            code, body = reply.status, json.loads(reply.read())
+    except urllib.error.HTTPError as error:
+        code, body = error.code, json.loads(error.read())
+    assert code == status
+    assert body == {"messages": []} if status == 200 else "error" in body
+
+
+@pytest.mark.parametrize("text", ["/confirm_delete{\"interview_id\": \"999999\"}",
+                                  "/interview_status{\"interview_id\": \"abc\", \"interview_status\": \"x\"}",
+                                  "/delete_interview{\"interview_id\": \"-1\"}"])
+def test_forged_interview_buttons_are_harmless(servers, text):
+    replies = servers.say("bad-buttons", text)
+    assert replies and all(r.get("text") for r in replies)
+
+
 def test_server_still_healthy_afterwards(servers):
     status, _ = servers.post("/webhooks/rest/webhook", {"sender": "bad-3", "message": "hello"})
     assert status == 200

@@ -111,6 +111,11 @@ def test_dutch_request_from_coaching_to_deletion(follow_servers):
     overview = texts(s.say(sender, "mijn interviews"))
     assert "**Noor** (het personeelsblad): verschenen" in overview
 
+    # another conversation cannot delete it, even with a forged button
+    forged = '/confirm_delete{"interview_id": "%d"}' % stored["id"]
+    assert "Noor" not in texts(s.say("follow-someone-else", forged))
+    assert rows(s, interviews_table, conversation_id=sender)
+
     ask = s.say(sender, "verwijder het interview met Noor")
     assert "Noor" in texts(ask)
     confirm = [b for r in ask for b in r.get("buttons") or [] if b["payload"].startswith("/confirm_delete")]

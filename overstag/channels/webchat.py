@@ -39,7 +39,7 @@ class WebChatInput(CheckedRestInput):
                 return response.json({"error": "after must be a number (a timestamp)"}, status=400)
             if not sender or len(sender) > 128:
                 return response.json({"error": "sender is required (at most 128 characters)"}, status=400)
-            agent = request.app.ctx.agent
+            agent = getattr(request.app.ctx, "agent", None)
             if agent is None or not agent.is_ready():
                 return response.json({"error": "the model is still loading"}, status=503)
             messages = await reminder_delivery.pushed_messages(agent, sender, after)
