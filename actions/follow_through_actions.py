@@ -3,6 +3,7 @@ the reminders that the Rasa server delivers (overstag/reminder_delivery.py)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -35,19 +36,29 @@ def _own(tracker: Tracker, interview_id: Optional[str]) -> Optional[Dict[str, An
     return interview if interview and interview["conversation_id"] == tracker.sender_id[:128] else None
 
 
-def _pick(tracker: Tracker) -> List[Dict[str, Any]]:
-    """The interviews a message is about: by button id, by name, or the only one there is."""
+def _payload(intent: str, **entities: Any) -> str:
+    return f"/{intent}{json.dumps({k: str(v) for k, v in entities.items()})}"
+
+
+def _one_interview(dispatcher: CollectingDispatcher, tracker: Tracker, lang: str, which: str,
+                   intent: str, **entities: Any) -> Optional[Dict[str, Any]]:
+    """The interview a message is about (by button id, by name, or the only one there is);
+    None after saying there is none, or after asking which one with buttons."""
+    material = follow_up_content.load()
     chosen = _own(tracker, _entity(tracker, "interview_id"))
     if chosen:
-        return [chosen]
+        return chosen
     mine = interviews().of(tracker.sender_id[:128])
-    named = follow_through.mentioned((tracker.latest_message or {}).get("text") or "", mine)
-    return named or mine
-
-
-def _choose_buttons(items: List[Dict[str, Any]], intent: str, extra: str = "") -> List[Dict[str, str]]:
-    return [{"title": f"{i['candidate_name']} ({i['outlet']})",
-             "payload": f'/{intent}{{"interview_id": "{i["id"]}"{extra}}}'} for i in items]
+    candidates = follow_through.mentioned((tracker.latest_message or {}).get("text") or "", mine) or mine
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        dispatcher.utter_message(text=material.text("replies.no_interviews", lang))
+    else:
+        dispatcher.utter_message(text=material.text(which, lang), buttons=[
+            {"title": f"{i['candidate_name']} ({i['outlet']})", "payload": _payload(intent, interview_id=i["id"], **entities)}
+            for i in candidates])
+    return None
 
 
 def plan_text(plan: List[Any], material: follow_up_content.FollowUp, lang: str, now: dt.datetime) -> str:
@@ -66,26 +77,20 @@ class ActionInterviewStatus(Action):
         lang = reply_language(tracker)
         material = follow_up_content.load()
         events: List[EventType] = [SlotSet(LANGUAGE_SLOT, lang)]
-        candidates = _pick(tracker)
-        if not candidates:
-            dispatcher.utter_message(text=material.text("replies.no_interviews", lang))
-            return events
         status = _entity(tracker, "interview_status")
         if status not in STATUSES:
             status = follow_through.detect_status((tracker.latest_message or {}).get("text") or "", material)
-        if len(candidates) > 1:
-            extra = f', "interview_status": "{status}"' if status else ""
-            dispatcher.utter_message(text=material.text("replies.status_which_interview", lang),
-                                     buttons=_choose_buttons(candidates, "interview_status", extra))
+        interview = _one_interview(dispatcher, tracker, lang, "replies.status_which_interview", "interview_status",
+                                   **({"interview_status": status} if status else {}))
+        if interview is None:
             return events
-        interview = candidates[0]
         name = interview["candidate_name"]
         if status is None:
             later = STATUSES[STATUSES.index(interview["status"]) + 1:]
             dispatcher.utter_message(
                 text=material.text("replies.status_which_status", lang, name=name),
                 buttons=[{"title": material.status_label(s, lang),
-                          "payload": f'/interview_status{{"interview_id": "{interview["id"]}", "interview_status": "{s}"}}'}
+                          "payload": _payload("interview_status", interview_id=interview["id"], interview_status=s)}
                          for s in later or STATUSES[1:]])
             return events
         label = material.status_label(status, lang)
@@ -139,20 +144,14 @@ class ActionDeleteInterview(Action):
                   domain: DomainDict) -> List[EventType]:
         lang = reply_language(tracker)
         material = follow_up_content.load()
-        candidates = _pick(tracker)
-        if not candidates:
-            dispatcher.utter_message(text=material.text("replies.no_interviews", lang))
+        interview = _one_interview(dispatcher, tracker, lang, "replies.delete_which", "delete_interview")
+        if interview is None:
             return [SlotSet(LANGUAGE_SLOT, lang)]
-        if len(candidates) > 1:
-            dispatcher.utter_message(text=material.text("replies.delete_which", lang),
-                                     buttons=_choose_buttons(candidates, "delete_interview"))
-            return [SlotSet(LANGUAGE_SLOT, lang)]
-        interview = candidates[0]
         buttons = material.raw["replies"]["buttons"]
         dispatcher.utter_message(
             text=material.text("replies.delete_confirm", lang, name=interview["candidate_name"]),
             buttons=[{"title": buttons["delete_yes"][lang],
-                      "payload": f'/confirm_delete{{"interview_id": "{interview["id"]}"}}'},
+                      "payload": _payload("confirm_delete", interview_id=interview["id"])},
                      {"title": buttons["delete_no"][lang], "payload": "/deny"}])
         return [SlotSet(LANGUAGE_SLOT, lang), SlotSet(PENDING_DELETE, str(interview["id"]))]
 

@@ -23,19 +23,19 @@ FORM_SLOTS = ("candidate_name", "subject", "outlet", "duration", "interview_form
 class FollowUp:
     raw: Mapping[str, Any]
 
-    def text(self, path: str, lang: str, **values: Any) -> str:
-        """The text at a dotted path, e.g. "form.questions.subject", filled in."""
+    def _at(self, path: str) -> Any:
         node: Any = self.raw
         for part in path.split("."):
             node = node[part]
-        text = node[lang]
+        return node
+
+    def text(self, path: str, lang: str, **values: Any) -> str:
+        """The text at a dotted path, e.g. "form.questions.subject", filled in."""
+        text = self._at(path)[lang]
         return text.format(**values) if values else text
 
     def words(self, path: str, lang: str) -> List[str]:
-        node: Any = self.raw
-        for part in path.split("."):
-            node = node[part]
-        return [str(w).lower() for w in node[lang]]
+        return [str(w).lower() for w in self._at(path)[lang]]
 
     @property
     def fields(self) -> Mapping[str, Dict[str, Any]]:

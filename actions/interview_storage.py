@@ -14,8 +14,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import sqlalchemy as sa
 
-from actions.storage import metadata
-from overstag import settings, sqlite_tuning
+from actions.storage import metadata, store
 
 interviews_table = sa.Table(
     "overstag_interviews",
@@ -74,9 +73,8 @@ def _reminder(row: Any) -> Dict[str, Any]:
 
 
 class Interviews:
-    def __init__(self, url: str) -> None:
-        settings.ensure_database_dir(url)
-        self.engine = sqlite_tuning.create_engine(url, future=True, pool_pre_ping=True)
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
         metadata.create_all(self.engine)
 
     def create(self, conversation_id: str, answers: Dict[str, Any], language: str, now: dt.datetime) -> int:
@@ -173,4 +171,5 @@ class Interviews:
 
 @lru_cache(maxsize=4)
 def interviews(url: Optional[str] = None) -> Interviews:
-    return Interviews(url or settings.database_url())
+    # one engine (and connection pool) per database for all of the action server's tables
+    return Interviews(store(url).engine)

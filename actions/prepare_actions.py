@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -21,8 +21,6 @@ from actions.storage import store
 logger = logging.getLogger(__name__)
 FORM = "interview_form"
 MAX_OFFERED = 6
-DURATION_BUTTONS = {"en": ("30 minutes", "45 minutes", "an hour"), "nl": ("30 minuten", "45 minuten", "een uur")}
-DAYS_BUTTONS = ("2", "3", "5")
 
 
 def offered_concessions(tracker: Tracker) -> List[str]:
@@ -154,39 +152,52 @@ class ValidateInterviewForm(FormValidationAction):
 
 
 class AskSlotAction(Action):
-    """Asks for one slot of the form in the conversation's language (`action_ask_<slot>`)."""
+    """Asks for one slot of the form in the conversation's language (`action_ask_<slot>`),
+    with the usual answers as buttons."""
 
     slot = ""
 
     def name(self) -> Text:
         return f"action_ask_{self.slot}"
 
-    def question(self, tracker: Tracker, lang: str) -> Dict[str, Any]:
-        material = follow_up_content.load()
-        return {"text": material.text(f"form.questions.{self.slot}", lang, name=_name(tracker))}
+    def text(self, tracker: Tracker, lang: str) -> str:
+        return follow_up_content.load().text(f"form.questions.{self.slot}", lang, name=_name(tracker))
+
+    def answers(self, tracker: Tracker, lang: str) -> List[str]:
+        return []
+
+    def question(self, tracker: Tracker, lang: str) -> Tuple[str, List[str]]:
+        return self.text(tracker, lang), self.answers(tracker, lang)
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         lang = reply_language(tracker) if intent == "prepare_request" else form_language(tracker)
-        dispatcher.utter_message(**self.question(tracker, lang))
+        text, answers = self.question(tracker, lang)
+        # the payload is the answer itself, so a click reads like a typed answer
+        buttons = [{"title": answer, "payload": answer} for answer in answers]
+        dispatcher.utter_message(text=text, buttons=buttons or None)
         return [SlotSet(LANGUAGE_SLOT, lang)]
 
 
-def _buttons(values: List[str]) -> List[Dict[str, str]]:
-    # the payload is the answer itself, so a click reads like a typed answer
-    return [{"title": value, "payload": value} for value in values]
+def _labels(lang: str, *keys: str) -> List[str]:
+    """Button labels from form.buttons; an entry is one label or a list of them."""
+    labels: List[str] = []
+    for key in keys:
+        value = follow_up_content.load().raw["form"]["buttons"][key][lang]
+        labels += [value] if isinstance(value, str) else list(value)
+    return labels
 
 
 class AskCandidateName(AskSlotAction):
     slot = "candidate_name"
 
-    def question(self, tracker: Tracker, lang: str) -> Dict[str, Any]:
-        material = follow_up_content.load()
+    def text(self, tracker: Tracker, lang: str) -> str:
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
-        first_time = intent == "prepare_request" and not any(tracker.get_slot(s) for s in FORM_SLOTS)
-        text = material.text("form.questions.candidate_name", lang)
-        return {"text": f"{material.text('form.start', lang)}\n\n{text}" if first_time else text}
+        question = super().text(tracker, lang)
+        if intent == "prepare_request" and not any(tracker.get_slot(s) for s in FORM_SLOTS):
+            return f"{follow_up_content.load().text('form.start', lang)}\n\n{question}"
+        return question
 
 
 class AskSubject(AskSlotAction):
@@ -200,15 +211,13 @@ class AskOutlet(AskSlotAction):
 class AskDuration(AskSlotAction):
     slot = "duration"
 
-    def question(self, tracker: Tracker, lang: str) -> Dict[str, Any]:
-        return {**super().question(tracker, lang), "buttons": _buttons(list(DURATION_BUTTONS[lang]))}
+    def answers(self, tracker: Tracker, lang: str) -> List[str]:
+        return _labels(lang, "duration")
 
 
 class AskChoice(AskSlotAction):
-    def question(self, tracker: Tracker, lang: str) -> Dict[str, Any]:
-        options = follow_up_content.load().choices(self.slot)
-        labels = [option[lang]["label"] for option in options.values()]
-        return {**super().question(tracker, lang), "buttons": _buttons(labels)}
+    def answers(self, tracker: Tracker, lang: str) -> List[str]:
+        return [option[lang]["label"] for option in follow_up_content.load().choices(self.slot).values()]
 
 
 class AskInterviewForm(AskChoice):
@@ -222,43 +231,41 @@ class AskReviewScope(AskChoice):
 class AskReviewDays(AskSlotAction):
     slot = "review_days"
 
-    def question(self, tracker: Tracker, lang: str) -> Dict[str, Any]:
-        return {**super().question(tracker, lang), "buttons": _buttons(list(DAYS_BUTTONS))}
+    def answers(self, tracker: Tracker, lang: str) -> List[str]:
+        return _labels(lang, "review_days")
 
 
 class AskSensitive(AskSlotAction):
     slot = "sensitive"
 
-    def question(self, tracker: Tracker, lang: str) -> Dict[str, Any]:
-        labels = follow_up_content.load().raw["form"]["buttons"]
-        return {**super().question(tracker, lang), "buttons": _buttons([labels["yes"][lang], labels["no"][lang]])}
+    def answers(self, tracker: Tracker, lang: str) -> List[str]:
+        return _labels(lang, "yes", "no")
 
 
 class AskAgreedConcessions(AskSlotAction):
     slot = "agreed_concessions"
 
-    def question(self, tracker: Tracker, lang: str) -> Dict[str, Any]:
+    def question(self, tracker: Tracker, lang: str) -> Tuple[str, List[str]]:
         material = follow_up_content.load()
-        labels = material.raw["form"]["buttons"]
         offered = offered_concessions(tracker)
         if not offered:
-            return {"text": material.text("form.questions.agreed_concessions_open", lang, name=_name(tracker)),
-                    "buttons": _buttons([labels["none"][lang]])}
+            return (material.text("form.questions.agreed_concessions_open", lang, name=_name(tracker)),
+                    _labels(lang, "none"))
         coaching = content.load()
         options = "\n".join(f"{number}. {coaching.concession(cid, lang)['title']}"
                             for number, cid in enumerate(offered, start=1))
         text = material.text("form.questions.agreed_concessions", lang, name=_name(tracker), options=options)
-        return {"text": text, "buttons": _buttons([labels["all"][lang], labels["none"][lang]])}
+        return text, _labels(lang, "all", "none")
 
 
 class AskConfirmed(AskSlotAction):
     slot = "confirmed"
 
-    def question(self, tracker: Tracker, lang: str) -> Dict[str, Any]:
-        material = follow_up_content.load()
-        labels = material.raw["form"]["buttons"]
-        text = material.text("form.questions.confirmed", lang, summary=summary(tracker, lang))
-        return {"text": text, "buttons": _buttons([labels["yes"][lang]])}
+    def text(self, tracker: Tracker, lang: str) -> str:
+        return follow_up_content.load().text("form.questions.confirmed", lang, summary=summary(tracker, lang))
+
+    def answers(self, tracker: Tracker, lang: str) -> List[str]:
+        return _labels(lang, "yes")
 
 
 def interview_answers(tracker: Tracker) -> Dict[str, Any]:

@@ -37,10 +37,12 @@ def bind_host() -> str:
 
 def api_token() -> str:
     """The token guarding Rasa's HTTP API; made once and kept in the data dir."""
-    token = os.environ.get("OVERSTAG_API_TOKEN")
-    if token:
-        return token
-    path = data_dir() / "api-token"
+    return os.environ.get("OVERSTAG_API_TOKEN") or _kept_token("api-token")
+
+
+def _kept_token(filename: str) -> str:
+    """A random token made on first use and kept, readable by the owner only, in the data dir."""
+    path = data_dir() / filename
     if not path.exists():
         import secrets
 
@@ -129,13 +131,4 @@ def advice_api_tokens() -> list:
     before the old one is withdrawn). Separate from Rasa's admin token on purpose:
     a CRM that may ask for advice must not be able to replace the model."""
     tokens = [t.strip() for t in _env("OVERSTAG_ADVICE_API_TOKEN").split(",") if t.strip()]
-    if tokens:
-        return tokens
-    path = data_dir() / "advice-api-token"
-    if not path.exists():
-        import secrets
-
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(24))
-        path.chmod(0o600)
-    return [path.read_text().strip()]
+    return tokens or [_kept_token("advice-api-token")]

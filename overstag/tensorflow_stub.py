@@ -6,7 +6,7 @@ when the model only has Overstag's scikit-learn classifier and the rule policy.
 `overstag.serve` installs this stand-in only after checking that every component
 of the model is on TF_FREE below, so a model that does need TensorFlow gets the
 real one. The stand-in satisfies import-time use (base classes, decorators,
-constants, annotations); any real use returns inert placeholders, which is why
+constants, annotations); any real use gets inert placeholders, which is why
 it is never installed for training or for other models.
 """
 from __future__ import annotations
@@ -30,8 +30,10 @@ TF_FREE = (
 
 
 class _Placeholder(abc.ABCMeta):
-    """Any attribute of a placeholder is another placeholder class; calling one
-    with a single function returns the function, so decorators keep working."""
+    """Any attribute of a placeholder is another placeholder. Calling one with a single
+    function returns the function (decorators keep working); any other call returns the
+    placeholder itself. Classes built on a placeholder (Rasa's Keras models) stay
+    ordinary classes."""
 
     def __getattr__(cls, name: str) -> Any:
         if name.startswith("__") and name.endswith("__"):
@@ -39,9 +41,11 @@ class _Placeholder(abc.ABCMeta):
         return _placeholder(f"{cls.__name__}.{name}")
 
     def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        if not cls.__dict__.get("_stand_in"):
+            return super().__call__(*args, **kwargs)
         if len(args) == 1 and not kwargs and callable(args[0]) and not isinstance(args[0], _Placeholder):
             return args[0]
-        return super().__call__(*args, **kwargs)
+        return cls
 
     def __iter__(cls) -> Any:
         return iter(())
@@ -61,28 +65,9 @@ class _Placeholder(abc.ABCMeta):
         return cls
 
 
-class _Inert(metaclass=_Placeholder):
+class _Base(metaclass=_Placeholder):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         pass
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__") and name.endswith("__"):
-            raise AttributeError(name)
-        return _placeholder(name)
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if len(args) == 1 and not kwargs and callable(args[0]):
-            return args[0]
-        return _placeholder("result")()
-
-    def __iter__(self) -> Any:
-        return iter(())
-
-    def __len__(self) -> int:
-        return 0
-
-    def __bool__(self) -> bool:
-        return False
 
 
 _PLACEHOLDERS: Dict[str, type] = {}
@@ -90,7 +75,7 @@ _PLACEHOLDERS: Dict[str, type] = {}
 
 def _placeholder(name: str) -> type:
     if name not in _PLACEHOLDERS:
-        _PLACEHOLDERS[name] = _Placeholder(name, (_Inert,), {})
+        _PLACEHOLDERS[name] = _Placeholder(name, (_Base,), {"_stand_in": True})
     return _PLACEHOLDERS[name]
 
 

@@ -30,13 +30,15 @@ def domain() -> Dict[str, Any]:
 @pytest.fixture
 def database(tmp_path, monkeypatch) -> str:
     """A fresh SQLite database that the actions write to."""
-    from actions import storage
+    from actions import interview_storage, storage
 
     url = f"sqlite:///{tmp_path / 'actions.db'}"
     monkeypatch.setenv("OVERSTAG_DATABASE_URL", url)
     storage.store.cache_clear()
+    interview_storage.interviews.cache_clear()
     yield url
     storage.store.cache_clear()
+    interview_storage.interviews.cache_clear()
 
 
 def make_tracker(

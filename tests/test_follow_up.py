@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from actions import email_draft, follow_through, follow_up_content, request_answers as answers
 from actions.content import load as load_coaching
 from actions.interview_storage import Interviews, interviews_table, reminders_table
+from actions.storage import Store
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
 DAY = dt.timedelta(days=1)
@@ -155,7 +156,7 @@ def test_reminders_follow_the_status_with_a_controllable_clock(material):
 
 
 def test_stored_interview_status_reminders_delivery_and_deletion(tmp_path, material):
-    store = Interviews(f"sqlite:///{tmp_path / 'follow.db'}")
+    store = Interviews(Store(f"sqlite:///{tmp_path / 'follow.db'}").engine)
     answers_ = {k: v for k, v in interview().items() if k != "id"}
     first = store.create("conv-1", answers_, "nl", NOW)
     other = store.create("conv-2", {**answers_, "candidate_name": "Daan"}, "en", NOW)

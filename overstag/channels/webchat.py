@@ -27,6 +27,8 @@ class WebChatInput(CheckedRestInput):
         return "chat"
 
     def add_routes(self, blueprint: Blueprint) -> None:
+        # the delivery loop needs a hook into the server's start and stop; this channel is in
+        # every configuration (the committed credentials.yml), so it provides one
         reminder_delivery.register(blueprint)
 
         @blueprint.route("/updates", methods=["GET"])
