@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 MODEL := models/overstag.tar.gz
-MODEL_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') $(wildcard overstag/nlu/*.py) overstag/language.py
+MODEL_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') $(filter-out overstag/nlu/evaluate.py,$(wildcard overstag/nlu/*.py)) overstag/facts.py
 
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
@@ -11,7 +11,7 @@ export PYTHONPATH := $(CURDIR)
 export PYTHONWARNINGS := ignore::DeprecationWarning
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: install train run test validate evaluate bench browser postgres clean
+.PHONY: install train run test test-fast check format check-content validate evaluate bench browser postgres clean
 
 install: $(VENV)/.installed
 
@@ -40,7 +40,7 @@ $(UNTUNED): bench/config_rasa_init.yml domain.yml $(shell find data -name '*.yml
 	$(PY) -m rasa train --config bench/config_rasa_init.yml --fixed-model-name rasa-init --out models/bench --quiet
 
 evaluate: install $(MODEL) $(UNTUNED)
-	$(PY) -m overstag.evaluate --model $(MODEL) --untuned $(UNTUNED) --tfidf
+	$(PY) -m overstag.nlu.evaluate --model $(MODEL) --untuned $(UNTUNED) --tfidf
 
 # Full runtime benchmark (trains both configs from scratch: over half an hour); figures in docs/benchmarks.md.
 # BENCH_ARGS=--reuse-untuned reuses the untuned model and its training time while its inputs are unchanged.
@@ -59,8 +59,26 @@ postgres:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
 	  else echo "The PostgreSQL test needs: sudo apt-get install postgresql" >&2; exit 1; fi; }
 
-test: install $(MODEL) browser postgres
+# Lint and format check (ruff, configured in pyproject.toml); `make format` fixes what it can.
+check: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: install
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+# Every gap in the editable content at once; CONTENT=dir checks another folder.
+CONTENT ?= content
+check-content: install
+	$(PY) -m overstag.content_check --content $(CONTENT)
+
+test: check install $(MODEL) browser postgres
 	$(PY) -m pytest tests
+
+# The inner loop: unit tests only (no servers, database servers, browser, Rasa process or model).
+test-fast: install
+	$(PY) -m pytest tests -m "not integration"
 
 clean:
 	rm -rf models/*.tar.gz .rasa var

@@ -1,14 +1,7 @@
-"""Overstag's custom actions: thin Rasa actions over plain modules.
+"""Overstag's Rasa actions: thin glue between Rasa's SDK and `overstag/`.
 
-content   - the editable coaching material (content/*.yml), loaded and validated
-coaching  - picks what to suggest, without repeating, for one or more objections
-messages  - turns advice into chat messages and buttons
-storage   - the action server's own tables (SQLAlchemy)
-lang      - which language to answer in
-coach_actions - the Rasa actions
-rehearsal*    - the rehearsal: personas, the candidate's state machine, its messages and actions
-follow_up_content, request_answers, email_draft, follow_through, interview_storage
-              - preparing the request and following it through (content/follow_up.yml)
-prepare_actions, follow_through_actions - their Rasa actions (the request form, status,
-              my interviews, deletion, reminders)
+One module per rules file in data/rules/ (coaching, conversation, rehearsal,
+request, follow_up); each action reads the tracker as an `overstag.turn.Turn`,
+asks the feature in `overstag/` for a `Reply`, and sends it. `base.py` holds the
+abstract base they share, which never registers as an action.
 """

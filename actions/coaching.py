@@ -1,92 +1,43 @@
-"""What to suggest for one or more objections, never repeating within a conversation.
+"""Coach mode (data/rules/coaching.yml): advice for the objections in a message."""
 
-`Shown` records per category which acknowledgements, concessions and warnings
-the interviewer has already seen; it travels in a Rasa slot as plain JSON.
-"""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Dict, List, Optional
+from typing import Text
 
-from actions.content import CATEGORIES, Content
-
-Shown = Dict[str, Dict[str, List]]
-REFUSAL = "objection_refusal"
+from actions.base import TurnAction
+from overstag.coaching import turns
+from overstag.turn import Reply, Turn
 
 
-@dataclass
-class Advice:
-    category: str
-    label: str
-    say: Optional[str] = None
-    offers: List[Dict[str, str]] = field(default_factory=list)
-    avoid: Optional[str] = None
-    concession_ids: List[str] = field(default_factory=list)
+class ActionCoachObjection(TurnAction):
+    def name(self) -> Text:
+        return "action_coach_objection"
+
+    def answer(self, turn: Turn) -> Reply:
+        return turns.coach(turn)
 
 
-def categories_of(intent: Optional[str]) -> List[str]:
-    """The objection categories in an intent name such as 'objection_time+objection_modesty'."""
-    parts = (intent or "").split("+")
-    found = [p for p in parts if p in CATEGORIES]
-    return found if len(found) == len(parts) else []
+class ActionAnotherSuggestion(TurnAction):
+    def name(self) -> Text:
+        return "action_another_suggestion"
+
+    def answer(self, turn: Turn) -> Reply:
+        return turns.another(turn)
 
 
-def _next_unseen(count: int, seen: List[int]) -> Optional[int]:
-    return next((i for i in range(count) if i not in seen), None)
+class ActionStillNo(TurnAction):
+    def name(self) -> Text:
+        return "action_still_no"
+
+    def answer(self, turn: Turn) -> Reply:
+        return turns.still_no(turn)
 
 
-def _entry(shown: Shown, category: str) -> Dict[str, List]:
-    return shown.setdefault(category, {"acks": [], "concessions": [], "avoid": []})
+class ActionClarifyObjection(TurnAction):
+    """Asks which of the two likeliest objections is meant instead of guessing."""
 
+    def name(self) -> Text:
+        return "action_clarify_objection"
 
-def _take_concessions(content: Content, category: str, entry: Dict[str, List], count: int) -> List[str]:
-    fresh = [c for c in content.objections[category]["concessions"] if c not in entry["concessions"]]
-    taken = fresh[:count]
-    entry["concessions"].extend(taken)
-    return taken
-
-
-def _advice(content: Content, category: str, lang: str, shown: Shown, offers: int) -> Optional[Advice]:
-    material = content.objections[category]
-    entry = _entry(shown, category)
-    ack = _next_unseen(len(material["acknowledgements"][lang]), entry["acks"])
-    avoid = _next_unseen(len(material["avoid"][lang]), entry["avoid"])
-    ids = _take_concessions(content, category, entry, offers)
-    if not ids and ack is None:
-        return None
-    if ack is not None:
-        entry["acks"].append(ack)
-    if avoid is not None:
-        entry["avoid"].append(avoid)
-    return Advice(
-        category=category,
-        label=content.label(category, lang),
-        say=material["acknowledgements"][lang][ack] if ack is not None else None,
-        offers=[content.concession(cid, lang) for cid in ids],
-        avoid=material["avoid"][lang][avoid] if avoid is not None else None,
-        concession_ids=ids,
-    )
-
-
-def coach(content: Content, categories: List[str], lang: str, shown: Shown) -> List[Advice]:
-    """First advice for newly raised objections: three offers for one, two each for several."""
-    offers = 3 if len(categories) == 1 else 2
-    for category in categories:
-        # the same objection raised again starts afresh rather than running dry
-        shown.pop(category, None)
-    return [a for a in (_advice(content, c, lang, shown, offers) for c in categories) if a]
-
-
-def another(content: Content, categories: List[str], lang: str, shown: Shown) -> List[Advice]:
-    """One more, unseen, suggestion per category; empty when all have been shown."""
-    return [a for a in (_advice(content, c, lang, shown, 1) for c in categories) if a]
-
-
-def if_still_no(content: Content, categories: List[str], lang: str) -> List[str]:
-    """Next steps once the concessions did not help; a refusal is simply respected."""
-    if not categories or REFUSAL in categories:
-        return list(content.objections[REFUSAL]["if_still_no"][lang])
-    steps: List[str] = []
-    for category in categories:
-        steps.extend(s for s in content.objections[category]["if_still_no"][lang] if s not in steps)
-    return steps
+    def answer(self, turn: Turn) -> Reply:
+        return turns.clarify(turn)

@@ -83,7 +83,7 @@ class Server:
             "OVERSTAG_PORT": str(self.port), "OVERSTAG_ACTIONS_PORT": str(_free_port()),
             "OVERSTAG_DATA_DIR": str(workdir / f"data-{model.stem}"),
             "OVERSTAG_API_TOKEN": "bench",
-            # the baseline is stock Rasa: none of Overstag's runtime fixes (overstag/speedups.py)
+            # the baseline is stock Rasa: none of Overstag's runtime fixes (overstag/rasa_patches/)
             "OVERSTAG_STOCK_RASA": "1" if stock else "0",
         })
         self.env.pop("OVERSTAG_DATABASE_URL", None)  # SQLite in the data dir, as make run

@@ -18,7 +18,7 @@ from typing import Dict, List, Optional
 
 import yaml
 
-from overstag import settings, speedups
+from overstag import content_check, rasa_patches, settings
 
 READY_LINE = "Overstag is ready"
 
@@ -68,7 +68,7 @@ def commands(model: str, log_level: str) -> Dict[str, List[str]]:
         "actions": [python, "-m", "rasa_sdk", "--actions", "actions",
                     "--port", str(settings.actions_port()), log_level],
         # overstag.serve is Rasa with Overstag's runtime fixes; the stock entry point on request
-        "rasa": [python, "-m", "overstag.serve" if speedups.enabled() else "rasa", "run", "--model", model,
+        "rasa": [python, "-m", "overstag.serve" if rasa_patches.enabled() else "rasa", "run", "--model", model,
                  "--endpoints", str(runtime_endpoints()),
                  "--credentials", str(runtime_credentials()),
                  "--interface", settings.bind_host(), "--port", str(settings.server_port()),
@@ -127,16 +127,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--timeout", type=float, default=180)
     args = parser.parse_args(argv)
 
-    from actions import follow_up_content, rehearsal_content
-    from actions.content import ContentError, load as load_content
-
-    try:
-        # refuse to start with coaching, rehearsal or follow-up material missing in either language
-        load_content()
-        rehearsal_content.load()
-        follow_up_content.load()
-    except ContentError as error:
-        print(error, file=sys.stderr)
+    # refuse to start with any content missing in either language (make check-content)
+    gaps = content_check.gaps()
+    if gaps:
+        print("Overstag did not start; the content has gaps:", file=sys.stderr)
+        print("\n".join(f"- {gap}" for gap in gaps), file=sys.stderr)
         return 2
     problems = settings.channel_problems()
     if problems:

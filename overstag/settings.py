@@ -1,6 +1,7 @@
 """Run-time settings, read from the environment with defaults that need nothing set."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -33,6 +34,22 @@ def actions_port() -> int:
 def bind_host() -> str:
     # loopback unless the operator deliberately opens it up
     return os.environ.get("OVERSTAG_HOST") or "127.0.0.1"
+
+
+def stock_rasa() -> bool:
+    """OVERSTAG_STOCK_RASA=1 runs plain Rasa, without Overstag's runtime fixes (the
+    benchmark's baseline)."""
+    return _env("OVERSTAG_STOCK_RASA").lower() in {"1", "true", "yes"}
+
+
+def day_length() -> dt.timedelta:
+    """One day of the reminder schedule; OVERSTAG_DAY_SECONDS shortens it for demos
+    and tests."""
+    return dt.timedelta(seconds=float(_env("OVERSTAG_DAY_SECONDS") or 86400))
+
+
+def reminder_poll_seconds() -> float:
+    return float(_env("OVERSTAG_REMINDER_POLL_SECONDS") or 30)
 
 
 def api_token() -> str:

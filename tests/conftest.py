@@ -1,23 +1,32 @@
-"""Shared fixtures: real Domain and Tracker objects, a temporary database, and
-both servers started the way `make run` starts them."""
+"""The fixtures every test folder shares: a real Domain, a temporary database,
+and Overstag's servers started the way `make run` starts them (support/).
+
+A test that uses a server, a browser or the trained model is marked
+`integration` here; `make test-fast` runs the rest."""
+
 from __future__ import annotations
 
-import json
+import glob
 import os
-import signal
-import socket
+import shutil
 import subprocess
-import sys
-import threading
-import time
-import urllib.request
+import tempfile
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-MODEL = ROOT / "models" / "overstag.tar.gz"
+from support.servers import MODEL, ROOT, Servers, free_port
+
+# fixtures that start processes or load the model; modules that start their own
+# servers mark themselves with `pytestmark = pytest.mark.integration`
+INTEGRATION_FIXTURES = {"servers", "channel_stack", "agent", "page", "postgres_url"}
+
+
+def pytest_collection_modifyitems(items: list) -> None:
+    for item in items:
+        if INTEGRATION_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.integration)
 
 
 @pytest.fixture(scope="session")
@@ -30,132 +39,12 @@ def domain() -> Dict[str, Any]:
 @pytest.fixture
 def database(tmp_path, monkeypatch) -> str:
     """A fresh SQLite database that the actions write to."""
-    from actions import interview_storage, storage
+    from overstag.storage import database
 
     url = f"sqlite:///{tmp_path / 'actions.db'}"
     monkeypatch.setenv("OVERSTAG_DATABASE_URL", url)
-    storage.store.cache_clear()
-    interview_storage.interviews.cache_clear()
     yield url
-    storage.store.cache_clear()
-    interview_storage.interviews.cache_clear()
-
-
-def make_tracker(
-    intent: str,
-    text: str = "",
-    confidence: float = 0.95,
-    slots: Optional[Dict[str, Any]] = None,
-    ranking: Optional[List[Dict[str, Any]]] = None,
-    language: Optional[str] = None,
-    sender: str = "test-user",
-):
-    from rasa_sdk import Tracker
-
-    message = {
-        "text": text,
-        "intent": {"name": intent, "confidence": confidence},
-        "intent_ranking": ranking or [{"name": intent, "confidence": confidence}],
-        "entities": [],
-    }
-    if language is not None:
-        message["language"] = {"code": language, "confidence": 1.0}
-    return Tracker.from_dict({
-        "sender_id": sender,
-        "slots": slots or {},
-        "latest_message": message,
-        "events": [],
-        "paused": False,
-        "followup_action": None,
-        "active_loop": {},
-        "latest_action_name": None,
-    })
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Servers:
-    """The launcher in a subprocess, on free ports and a private data directory."""
-
-    def __init__(self, data_dir: Path, extra_env: Optional[Dict[str, str]] = None) -> None:
-        self.extra_env = dict(extra_env or {})
-        self.port = free_port()
-        self.actions_port = free_port()
-        self.data_dir = data_dir
-        self.token = "test-token"
-        self.database_url = f"sqlite:///{data_dir / 'overstag.db'}"
-        self.process: Optional[subprocess.Popen] = None
-        self.output: List[str] = []
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def env(self) -> Dict[str, str]:
-        env = dict(os.environ)
-        env.update({
-            "OVERSTAG_PORT": str(self.port),
-            "OVERSTAG_ACTIONS_PORT": str(self.actions_port),
-            "OVERSTAG_DATA_DIR": str(self.data_dir),
-            "OVERSTAG_API_TOKEN": self.token,
-            "OVERSTAG_DATABASE_URL": self.database_url,
-            "PYTHONPATH": str(ROOT),
-            "RASA_TELEMETRY_ENABLED": "false",
-        })
-        env.update(self.extra_env)
-        return env
-
-    def start(self, timeout: float = 300) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "overstag.launcher", "--model", str(MODEL), "--quiet"],
-            cwd=ROOT, env=self.env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            text=True, start_new_session=True,
-        )
-        ready = threading.Event()
-
-        def pump() -> None:
-            for line in self.process.stdout:
-                self.output.append(line)
-                if "Overstag is ready" in line:
-                    ready.set()
-
-        threading.Thread(target=pump, daemon=True).start()
-        deadline = time.monotonic() + timeout
-        while not ready.is_set():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError("servers did not start:\n" + "".join(self.output[-60:]))
-            time.sleep(0.2)
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-
-    def post(self, path: str, body: Any, raw: Optional[bytes] = None):
-        """(status, parsed JSON body) of a POST; never raises on HTTP errors."""
-        data = raw if raw is not None else json.dumps(body).encode()
-        request = urllib.request.Request(
-            self.base + path, data=data, headers={"Content-Type": "application/json"}
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=60) as reply:
-                return reply.status, json.loads(reply.read() or b"null")
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read() or b"null")
-
-    def say(self, sender: str, message: str, channel: str = "rest") -> List[Dict[str, Any]]:
-        status, replies = self.post(f"/webhooks/{channel}/webhook", {"sender": sender, "message": message})
-        assert status == 200, (status, replies)
-        return replies
+    database.dispose_all()
 
 
 @pytest.fixture(scope="session")
@@ -169,8 +58,43 @@ def servers(tmp_path_factory):
 @pytest.fixture(scope="session")
 def channel_stack(tmp_path_factory):
     """One server with Slack, Teams and the advice API on, wired to local fakes
-    (tests/channel_fakes.py); shared by test_slack, test_teams and test_api_v1."""
-    from channel_fakes import ChannelStack
+    (support/channel_fakes.py); shared by the channel and API tests."""
+    from support.channel_fakes import ChannelStack
 
     with ChannelStack(tmp_path_factory.mktemp("overstag-channels")) as stack:
         yield stack
+
+
+@pytest.fixture(scope="session")
+def agent():
+    """The trained model, loaded in this process."""
+    from rasa.core.agent import Agent
+
+    return Agent.load(str(MODEL))
+
+
+def _bin(name):
+    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    return found[-1] if found else shutil.which(name)
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A throw-away PostgreSQL cluster on loopback, as Debian installs it."""
+    if not _bin("initdb"):
+        pytest.skip("PostgreSQL is not installed (make test installs it when run as root)")
+    # not under pytest's tmp dir: the postgres user must be able to reach it
+    base = Path(tempfile.mkdtemp(prefix="overstag-pg-"))
+    data, port = base / "data", free_port()
+    as_owner = []
+    if os.geteuid() == 0:  # initdb refuses to run as root
+        shutil.chown(base, "postgres")
+        as_owner = ["runuser", "-u", "postgres", "--"]
+    run = lambda *cmd: subprocess.run(as_owner + list(cmd), check=True, capture_output=True, text=True)
+    run(_bin("initdb"), "-D", str(data), "--auth=trust", "-U", "overstag", "--encoding=UTF8")
+    run(_bin("pg_ctl"), "-D", str(data), "-w", "-l", str(base / "log"), "-o",
+        f"-p {port} -k {base} -c listen_addresses=127.0.0.1", "start")
+    run(_bin("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "overstag", "overstag")
+    yield f"postgresql://overstag@127.0.0.1:{port}/overstag"
+    run(_bin("pg_ctl"), "-D", str(data), "-m", "fast", "stop")
+    shutil.rmtree(base, ignore_errors=True)

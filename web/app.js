@@ -8,8 +8,8 @@
   const POLL_MS = 20000;
   const ENDPOINT = 'webhook';
   const TIMEOUT_MS = 60000;
-  const ERROR_EN = 'No answer from the server — your message was kept; try again.';
-  const ERROR_NL = 'Geen antwoord van de server — je bericht is bewaard; probeer het opnieuw.';
+  // the page's labels (content/page.yml), put into the page by the server
+  const LABELS = readLabels();
 
   const el = {
     scroller: document.getElementById('scroller'),
@@ -23,6 +23,24 @@
 
   // sender: Rasa conversation id; epoch: bumped on "New conversation" so late replies are dropped.
   const state = { sender: '', transcript: [], busy: false, epoch: 0 };
+
+  function readLabels() {
+    try {
+      const data = JSON.parse(document.getElementById('labels').textContent);
+      return data && typeof data === 'object' ? data : {};
+    } catch (e) {
+      return {};
+    }
+  }
+
+  function label(key, lang) {
+    const entry = LABELS[key];
+    return (entry && entry[lang || 'en']) || key;
+  }
+
+  function both(key) {
+    return label(key, 'en') + ' · ' + label(key, 'nl');
+  }
 
   /* ---------- storage ---------- */
 
@@ -128,7 +146,7 @@
   function choicesEl(entry, index) {
     const wrap = h('div', 'choices');
     wrap.setAttribute('role', 'group');
-    wrap.setAttribute('aria-label', 'Suggested replies');
+    wrap.setAttribute('aria-label', label('suggested_replies'));
     entry.buttons.forEach((b, pos) => {
       const btn = h('button', 'choice', b.title);
       btn.type = 'button';
@@ -141,17 +159,17 @@
   }
 
   function copyButton(text) {
-    const btn = h('button', 'copy', 'Copy');
+    const btn = h('button', 'copy', label('copy'));
     btn.type = 'button';
-    btn.title = 'Copy this answer';
+    btn.title = label('copy_title');
     btn.addEventListener('click', async () => {
       const ok = await copyText(plainText(text));
       btn.focus();
-      btn.textContent = ok ? 'Copied' : 'Copy failed';
+      btn.textContent = ok ? label('copied') : label('copy_failed');
       btn.classList.toggle('done', ok);
       clearTimeout(btn.resetTimer);
       btn.resetTimer = setTimeout(() => {
-        btn.textContent = 'Copy';
+        btn.textContent = label('copy');
         btn.classList.remove('done');
       }, 1600);
     });
@@ -162,11 +180,11 @@
   function downloadsEl(email) {
     const wrap = h('div', 'downloads');
     wrap.setAttribute('role', 'group');
-    wrap.setAttribute('aria-label', 'Download the e-mail');
+    wrap.setAttribute('aria-label', label('downloads'));
     [
-      { label: 'Download .txt', name: email.txt_filename || 'interview.txt', type: 'text/plain;charset=utf-8',
+      { label: label('download_txt'), name: email.txt_filename || 'interview.txt', type: 'text/plain;charset=utf-8',
         data: email.subject + '\n\n' + email.body },
-      { label: 'Download .eml', name: email.eml_filename || 'interview.eml', type: 'message/rfc822', data: email.eml },
+      { label: label('download_eml'), name: email.eml_filename || 'interview.eml', type: 'message/rfc822', data: email.eml },
     ].forEach((file) => {
       const link = h('a', 'download', file.label);
       link.download = file.name;
@@ -268,7 +286,7 @@
 
   function typingEl() {
     const node = h('div', 'typing');
-    node.appendChild(h('span', 'sr-only', 'Overstag is typing…'));
+    node.appendChild(h('span', 'sr-only', label('typing')));
     const dots = h('span', 'dots');
     dots.setAttribute('aria-hidden', 'true');
     for (let i = 0; i < 3; i += 1) dots.appendChild(h('span', 'dot', '.'));
@@ -283,11 +301,11 @@
 
   function showError(pending) {
     const node = h('div', 'msg error');
-    node.appendChild(h('p', 'error-text', ERROR_EN));
-    const nl = h('p', 'error-text', ERROR_NL);
+    node.appendChild(h('p', 'error-text', label('no_answer', 'en')));
+    const nl = h('p', 'error-text', label('no_answer', 'nl'));
     nl.lang = 'nl';
     node.appendChild(nl);
-    const retry = h('button', 'retry', 'Retry · Opnieuw');
+    const retry = h('button', 'retry', both('retry'));
     retry.type = 'button';
     retry.addEventListener('click', () => {
       if (!pending.choice && el.input.value === pending.message) setInput('');
@@ -297,15 +315,34 @@
     appendToList(node);
   }
 
+  /* ---------- payloads: the JSON shapes described in overstag/payloads.py ---------- */
+
+  // EMAIL_SCHEMA: the `custom` part of the bot message that carries the e-mail
+  function readEmail(custom) {
+    const p = custom && custom.overstag_email;
+    if (!p || typeof p.subject !== 'string' || typeof p.body !== 'string' || typeof p.eml !== 'string') {
+      return null;
+    }
+    return {
+      subject: p.subject, body: p.body, eml: p.eml, txt_filename: p.txt_filename,
+      eml_filename: p.eml_filename, interview_id: p.interview_id,
+    };
+  }
+
+  // PUSHED_SCHEMA: the answer of updates?sender=...&after=...
+  function readPushed(data) {
+    if (!data || !Array.isArray(data.messages)) return null;
+    return data.messages
+      .filter((m) => m && typeof m === 'object')
+      .map((m) => ({ text: m.text, buttons: m.buttons, timestamp: m.timestamp }));
+  }
+
   /* ---------- protocol ---------- */
 
   function toEntry(m) {
     if (!m || typeof m !== 'object') return null;
-    if (m.custom && isEmail(m.custom.overstag_email)) {
-      const e = m.custom.overstag_email;
-      return { role: 'bot', text: '', email: { subject: e.subject, body: e.body, eml: e.eml,
-        txt_filename: e.txt_filename, eml_filename: e.eml_filename } };
-    }
+    const email = readEmail(m.custom);
+    if (email) return { role: 'bot', text: '', email };
     const texts = [m.text, m.custom && m.custom.text].filter((t) => typeof t === 'string' && t.trim());
     const buttons = (Array.isArray(m.buttons) ? m.buttons : [])
       .filter((b) => b && (b.title || b.payload))
@@ -341,10 +378,10 @@
       const url = 'updates?sender=' + encodeURIComponent(sender) + '&after=' + encodeURIComponent(String(after));
       const res = await fetch(url, { headers: { Accept: 'application/json' } });
       if (!res.ok) return;
-      const data = await res.json();
-      if (sender !== state.sender || !data || !Array.isArray(data.messages)) return;
+      const pushed = readPushed(await res.json());
+      if (sender !== state.sender || !pushed) return;
       let latest = after;
-      data.messages.forEach((m) => {
+      pushed.forEach((m) => {
         const entry = toEntry(m);
         if (entry) addEntry(entry);
         if (typeof m.timestamp === 'number' && m.timestamp > latest) latest = m.timestamp;

@@ -1,6 +1,6 @@
 """From an NLU parse result to the advice the API returns; plain Python, no HTTP.
 
-It reuses the chat's own modules (actions.coaching picks the first
+It reuses the chat's own modules (overstag.coaching picks the first
 acknowledgement, concessions and warning exactly as the chat's first answer
 does), so the API and the chat never disagree.
 """
@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from typing import Any, Dict, Optional
 
-from actions import coaching
-from actions.content import LANGUAGES, Content
-from overstag.language import detect
-
-FALLBACK = "nlu_fallback"
+from overstag.coaching import advice as coaching
+from overstag.coaching.content import Content
+from overstag.facts import DEFAULT_LANGUAGE, FALLBACK_INTENT, LANGUAGES, categories_of
+from overstag.nlu.language import detect
 
 
 def _probability(parse: Dict[str, Any], category: str, default: float) -> float:
@@ -25,15 +24,15 @@ def _probability(parse: Dict[str, Any], category: str, default: float) -> float:
 def suggest(material: Content, parse: Dict[str, Any], text: str, language: Optional[str]) -> Dict[str, Any]:
     detected = (parse.get("language") or {}).get("code") or detect(text)[0]
     detected = detected if detected in LANGUAGES else None
-    lang = language or detected or "en"
+    lang = language or detected or DEFAULT_LANGUAGE
     intent = parse.get("intent") or {}
-    uncertain = intent.get("name") == FALLBACK
+    uncertain = intent.get("name") == FALLBACK_INTENT
     if uncertain:
         # what the classifier would have said had it been surer
-        intent = next((r for r in parse.get("intent_ranking") or [] if r.get("name") != FALLBACK), {})
+        intent = next((r for r in parse.get("intent_ranking") or [] if r.get("name") != FALLBACK_INTENT), {})
     name = str(intent.get("name") or "none")
     confidence = round(min(max(float(intent.get("confidence") or 0.0), 0.0), 1.0), 3)
-    categories = coaching.categories_of(name)
+    categories = categories_of(name)
     objections = []
     for advice in coaching.coach(material, categories, lang, {}):
         note = (material.objections[advice.category].get("respect_note") or {}).get(lang)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 from typing import Any, Dict
 
-from actions.content import CATEGORIES, LANGUAGES
+from overstag.facts import CATEGORIES, LANGUAGES
 
 VERSION = "1.0.0"
 MAX_TEXT = 5000

@@ -18,9 +18,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from actions import content
 from overstag import settings
 from overstag.api import advice, openapi
+from overstag.coaching import content
+from overstag.facts import CATEGORIES
 
 logger = logging.getLogger(__name__)
 PREFIX = "/api/v1"
@@ -101,7 +102,7 @@ class AdviceApiInput(InputChannel):
                 return error(401, *unauthorized, headers=challenge)
             material = content.load()
             return response.json({"objections": [
-                {"category": c, "label": dict(material.objections[c]["label"])} for c in content.CATEGORIES]})
+                {"category": c, "label": dict(material.objections[c]["label"])} for c in CATEGORIES]})
 
         @api.route("/suggest", methods=["POST"])
         async def suggest(request: Request) -> HTTPResponse:

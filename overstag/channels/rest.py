@@ -16,10 +16,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-logger = logging.getLogger(__name__)
+from overstag.facts import MAX_MESSAGE_CHARS, MAX_SENDER_CHARS
 
-MAX_MESSAGE_CHARS = 5000
-MAX_SENDER_CHARS = 128
+logger = logging.getLogger(__name__)
 
 
 def _error(status: int, message: str) -> HTTPResponse:

@@ -137,6 +137,7 @@ class OverstagSlackInput(SlackInput):
         self.api_url = api_url or settings.slack_api_url()
         self.seen = RecentKeys()
         self.threads: Set[str] = set()  # conversations Overstag takes part in, by id
+        self.tasks: Set[asyncio.Task] = set()  # messages being answered in the background
 
     def get_output_channel(self, channel: Optional[Text] = None,
                            thread_id: Optional[Text] = None) -> OutputChannel:
@@ -179,8 +180,8 @@ class OverstagSlackInput(SlackInput):
         message = UserMessage(text, self.get_output_channel(channel, thread), conversation_id,
                               input_channel=self.name(), metadata=metadata)
         task = asyncio.create_task(on_new_message(message))
-        self._background_tasks.add(task)
-        task.add_done_callback(self._background_tasks.discard)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
 
     @staticmethod
     def _bot_users(body: Dict[str, Any]) -> List[str]:

@@ -5,17 +5,19 @@ assets are files in `web/`: nothing is fetched from elsewhere.
 """
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Text
 
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from overstag import reminder_delivery
+from overstag import payloads
+from overstag.channels import page_content
 from overstag.channels.rest import CheckedRestInput
+from overstag.facts import MAX_SENDER_CHARS
+from overstag.follow_up import delivery
 
-WEB_DIR = Path(__file__).resolve().parents[2] / "web"
+WEB_DIR = page_content.WEB_DIR
 _TYPES = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml"}
 
 
@@ -29,7 +31,7 @@ class WebChatInput(CheckedRestInput):
     def add_routes(self, blueprint: Blueprint) -> None:
         # the delivery loop needs a hook into the server's start and stop; this channel is in
         # every configuration (the committed credentials.yml), so it provides one
-        reminder_delivery.register(blueprint)
+        delivery.register(blueprint)
 
         @blueprint.route("/updates", methods=["GET"])
         async def updates(request: Request) -> HTTPResponse:
@@ -39,17 +41,18 @@ class WebChatInput(CheckedRestInput):
                 after = float(request.args.get("after") or 0)
             except ValueError:
                 return response.json({"error": "after must be a number (a timestamp)"}, status=400)
-            if not sender or len(sender) > 128:
-                return response.json({"error": "sender is required (at most 128 characters)"}, status=400)
+            if not sender or len(sender) > MAX_SENDER_CHARS:
+                problem = f"sender is required (at most {MAX_SENDER_CHARS} characters)"
+                return response.json({"error": problem}, status=400)
             agent = getattr(request.app.ctx, "agent", None)
             if agent is None or not agent.is_ready():
                 return response.json({"error": "the model is still loading"}, status=503)
-            messages = await reminder_delivery.pushed_messages(agent, sender, after)
-            return response.json({"messages": messages})
+            messages = await delivery.pushed_messages(agent, sender, after)
+            return response.json(payloads.pushed(messages))
 
         @blueprint.route("/", methods=["GET"])
         async def page(request: Request) -> HTTPResponse:
-            return await response.file(WEB_DIR / "index.html", mime_type="text/html")
+            return response.html(page_content.page())
 
         @blueprint.route("/static/<name>", methods=["GET"])
         async def asset(request: Request, name: str) -> HTTPResponse:

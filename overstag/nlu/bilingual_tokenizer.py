@@ -17,7 +17,7 @@ from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from overstag import language
+from overstag.nlu import language
 from overstag.nlu.lemmas import LookupLemmatizer
 
 LANGUAGE_KEY = "language"

@@ -32,7 +32,8 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from overstag.intent_views import PROBABILITIES
+from overstag.facts import PAIR_SEPARATOR
+from overstag.nlu.intent_views import PROBABILITIES
 
 logger = logging.getLogger(__name__)
 WEIGHTS = "weights.npz"
@@ -61,7 +62,7 @@ class MultiLabelIntentClassifier(IntentClassifier, GraphComponent):
     def get_default_config() -> Dict[Text, Any]:
         return {
             "C": 20.0,                # inverse regularisation strength
-            "split_symbol": "+",
+            "split_symbol": PAIR_SEPARATOR,
             "second_threshold": 0.3,  # runner-up probability that makes a pair
             "ranking_length": 10,
             "random_seed": 42,

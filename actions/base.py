@@ -1,0 +1,41 @@
+"""The Rasa side of `overstag.turn`: a tracker read as a Turn, a Reply sent."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from overstag.turn import Reply, Turn
+
+
+def turn_of(tracker: Tracker) -> Turn:
+    return Turn(
+        sender_id=tracker.sender_id,
+        message=tracker.latest_message or {},
+        slots=dict(tracker.slots),
+    )
+
+
+def send(dispatcher: CollectingDispatcher, reply: Reply) -> List[EventType]:
+    for message in reply.messages:
+        dispatcher.utter_message(**message)
+    return [SlotSet(slot, value) for slot, value in reply.slots.items()]
+
+
+class TurnAction(Action, ABC):
+    """An action whose whole work is one feature function from Turn to Reply."""
+
+    @abstractmethod
+    def name(self) -> Text: ...
+
+    @abstractmethod
+    def answer(self, turn: Turn) -> Reply: ...
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        return send(dispatcher, self.answer(turn_of(tracker)))

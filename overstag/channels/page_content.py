@@ -1,0 +1,96 @@
+"""The web chat page's labels (content/page.yml), and the page filled in with them.
+
+`web/index.html` names a label as `{{key}}` (the English one) or `{{key.nl}}`;
+`{{examples}}` becomes the example buttons and `{{labels}}` the labels as JSON,
+which `web/app.js` reads for the texts it creates itself.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, List, Mapping
+
+from overstag.content_files import CONTENT_DIR, bilingual_gaps, read_yaml, refuse_gaps
+from overstag.facts import DEFAULT_LANGUAGE, LANGUAGES
+from overstag.settings import ROOT
+
+WEB_DIR = ROOT / "web"
+PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)(?:\.([a-z]+))?\s*\}\}")
+SPECIAL = ("examples", "labels")
+
+
+@dataclass(frozen=True)
+class PageContent:
+    labels: Mapping[str, Dict[str, str]]
+    examples: List[Dict[str, str]]
+
+    def label(self, key: str, lang: str = DEFAULT_LANGUAGE) -> str:
+        return self.labels[key][lang]
+
+    def render(self, template: str) -> str:
+        """The page with every placeholder filled in, HTML-escaped."""
+
+        def fill(match: "re.Match[str]") -> str:
+            key, lang = match.group(1), match.group(2) or DEFAULT_LANGUAGE
+            if key == "examples":
+                return "\n".join(
+                    f'<button type="button" class="example" lang="{html.escape(e["lang"])}">'
+                    f"{html.escape(e['text'])}</button>"
+                    for e in self.examples
+                )
+            if key == "labels":
+                # inside <script>, "</" would end the element
+                return json.dumps(self.labels, ensure_ascii=False).replace("</", "<\\/")
+            return html.escape(self.label(key, lang))
+
+        return PLACEHOLDER.sub(fill, template)
+
+
+def read(directory: Path = CONTENT_DIR) -> PageContent:
+    raw = read_yaml(directory / "page.yml")
+    labels = raw.get("labels") if isinstance(raw.get("labels"), dict) else {}
+    examples = raw.get("examples") if isinstance(raw.get("examples"), list) else []
+    return PageContent(labels=labels, examples=examples)
+
+
+def problems(content: PageContent, template: str) -> List[str]:
+    found = [f"page.yml labels.{gap}" for gap in bilingual_gaps(dict(content.labels))]
+    for key, value in content.labels.items():
+        if not isinstance(value, dict) or not all(isinstance(value.get(lang), str) for lang in LANGUAGES):
+            found.append(f"page.yml labels.{key}: needs a text in {' and '.join(LANGUAGES)}")
+    for match in PLACEHOLDER.finditer(template):
+        key, lang = match.group(1), match.group(2)
+        if key not in SPECIAL and key not in content.labels:
+            found.append(f"page.yml: no label {key!r}, which web/index.html uses")
+        if lang and lang not in LANGUAGES:
+            found.append(f"web/index.html: {match.group(0)} names an unknown language")
+    if not content.examples:
+        found.append("page.yml examples: at least one example is needed")
+    for number, example in enumerate(content.examples, start=1):
+        ok = isinstance(example, dict) and example.get("lang") in LANGUAGES
+        if not ok or not str(example.get("text") or "").strip():
+            found.append(f"page.yml examples #{number}: needs a text and a lang (en or nl)")
+    return found
+
+
+def template() -> str:
+    return (WEB_DIR / "index.html").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=4)
+def load(directory: Path = CONTENT_DIR) -> PageContent:
+    content = read(directory)
+    refuse_gaps("page", problems(content, template()))
+    return content
+
+
+@lru_cache(maxsize=1)
+def page() -> str:
+    """index.html filled in with the committed labels; read once per process."""
+    return load().render(template())
+

@@ -1,0 +1,130 @@
+"""Facts that the Python code and the YAML files share, stated once.
+
+The names are contracts: intents, entities, slots, forms and actions are named in
+`domain.yml` and `data/rules/*.yml`; the categories and statuses key the files in
+`content/`. `tests/project/test_facts.py` fails when a YAML file and this module
+disagree.
+"""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+LANGUAGES = ("en", "nl")
+DEFAULT_LANGUAGE = "en"
+
+# -- intents ---------------------------------------------------------------------
+CATEGORIES = (
+    "objection_privacy",
+    "objection_modesty",
+    "objection_sensitive_topic",
+    "objection_culture",
+    "objection_time",
+    "objection_control",
+    "objection_approval",
+    "objection_format",
+    "objection_refusal",
+)
+REFUSAL = "objection_refusal"
+
+# the interviewer's moves in a rehearsal; the offers are what can meet a concern
+OFFER_MOVES = (
+    "move_explain_purpose",
+    "move_offer_questions_in_advance",
+    "move_offer_review",
+    "move_offer_company",
+    "move_offer_format",
+    "move_offer_off_the_record",
+    "move_offer_privacy",
+    "move_offer_time",
+)
+MOVES = (
+    "move_empathize",
+    "move_explore",
+    *OFFER_MOVES,
+    "move_pressure",
+    "move_accept_no",
+)
+
+# intents answered by a reply of the same name in content/replies.yml
+SMALL_TALK_INTENTS = (
+    "greet",
+    "goodbye",
+    "thank",
+    "help",
+    "bot_challenge",
+    "out_of_scope",
+    "deny",
+)
+AFFIRM = "affirm"
+SWITCH_LANGUAGE = "switch_language"
+START_OVER = "start_over"
+ASK_DIFFERENT_OBJECTION = "ask_different_objection"
+PREPARE_REQUEST = "prepare_request"
+FALLBACK_INTENT = "nlu_fallback"
+
+# A message with two concerns gets one intent naming both, sorted and joined:
+# "objection_modesty+objection_time". Rules see it as an ordinary intent.
+PAIR_SEPARATOR = "+"
+
+
+def pair_intent(first: str, second: str) -> str:
+    return PAIR_SEPARATOR.join(sorted((first, second)))
+
+
+def intent_parts(intent: Optional[str]) -> List[str]:
+    return (intent or "").split(PAIR_SEPARATOR)
+
+
+def categories_of(intent: Optional[str]) -> List[str]:
+    """The objection categories an intent names; empty unless every part is one."""
+    parts = intent_parts(intent)
+    found = [part for part in parts if part in CATEGORIES]
+    return found if len(found) == len(parts) else []
+
+
+def moves_of(intent: Optional[str]) -> List[str]:
+    """The rehearsal moves an intent (or a pair of them) names."""
+    return [part for part in intent_parts(intent) if part in MOVES]
+
+
+# -- entities, only set by buttons: /interview_status{"interview_id": "3"} -------
+INTERVIEW_ID = "interview_id"
+INTERVIEW_STATUS = "interview_status"
+
+# -- slots -----------------------------------------------------------------------
+MODE_SLOT = "mode"
+MODE_COACH, MODE_REHEARSE = "coach", "rehearse"
+LANGUAGE_SLOT = "language"
+OBJECTIONS_SLOT = "objections"
+SHOWN_SLOT = "shown"
+REHEARSAL_SLOT = "rehearsal"
+PENDING_DELETE_SLOT = "pending_delete"
+DUE_REMINDER_SLOT = "due_reminder"
+REQUESTED_SLOT = "requested_slot"
+
+# -- the request form --------------------------------------------------------------
+FORM = "interview_form"
+FORM_SLOTS = (
+    "candidate_name",
+    "subject",
+    "outlet",
+    "duration",
+    "interview_form",
+    "review_scope",
+    "review_days",
+    "sensitive",
+    "agreed_concessions",
+    "confirmed",
+)
+# the interview's life after the request; the later a status, the further along
+STATUSES = ("requested", "agreed", "held", "published", "aftercare_done")
+
+# -- actions the Rasa server runs by name ------------------------------------------
+REMINDER_ACTION = "action_follow_up_reminder"
+
+# -- limits ------------------------------------------------------------------------
+MAX_SENDER_CHARS = 128  # the width of every conversation_id column
+MAX_MESSAGE_CHARS = 5000
+MAX_CANDIDATE_NAME_CHARS = 40
+MAX_OUTLET_CHARS = 200

@@ -1,0 +1,183 @@
+"""Reading the interviewer's answers while preparing a request: pure functions,
+tolerant of both languages in any conversation (people mix them). The words they
+read with are content (`form.reading` in content/follow_up.yml)."""
+
+from __future__ import annotations
+
+import re
+from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+
+from overstag.facts import LANGUAGES
+from overstag.follow_up.content import FollowUp
+
+NAME = re.compile(r"^[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*$")
+MAX_NAME_CHARS = 30
+MIN_MINUTES, MAX_MINUTES = 5, 240
+MIN_DAYS, MAX_DAYS = 1, 15
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", " ", (text or "").strip()).strip(" .!?")
+
+
+def _has_phrase(text: str, phrases: Iterable[str]) -> bool:
+    lowered = f" {_clean(text).lower()} "
+    return any(
+        re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", lowered) for p in phrases if p
+    )
+
+
+def _both(material: FollowUp, path: str) -> List[str]:
+    return [w for lang in LANGUAGES for w in material.words(path, lang)]
+
+
+def is_stop(text: str, material: FollowUp) -> bool:
+    return _clean(text).lower() in _both(material, "form.stop_words")
+
+
+def candidate_name(text: str, material: FollowUp) -> Optional[str]:
+    """A single first name or pseudonym, capitalised; None for full names or sentences."""
+    cleaned = material.reading.name_lead.sub("", _clean(text))
+    if not NAME.match(cleaned) or len(cleaned) > MAX_NAME_CHARS:
+        return None
+    return cleaned[:1].upper() + cleaned[1:]
+
+
+def sentence(
+    text: str, min_words: int, min_chars: int, max_chars: int = 500
+) -> Optional[str]:
+    cleaned = re.sub(r"\s+", " ", (text or "").strip())
+    if cleaned.startswith("/") or len(cleaned.split()) < min_words:
+        return None
+    return cleaned if min_chars <= len(cleaned) <= max_chars else None
+
+
+def _number(token: str, numbers: Mapping[str, int]) -> Optional[float]:
+    token = token.lower().replace(",", ".")
+    if re.fullmatch(r"\d+(?:\.\d+)?", token):
+        return float(token)
+    return float(numbers[token]) if token in numbers else None
+
+
+def duration_minutes(text: str, material: FollowUp) -> Optional[int]:
+    """Minutes from "45 minutes", "an hour", "anderhalf uur", "1,5 uur", "half an hour"."""
+    reading = material.reading
+    t = " " + _clean(text).lower() + " "
+    for small, plain in reading.diminutives.items():
+        t = t.replace(small, plain)
+    for pattern, fixed in reading.phrases:
+        if pattern.search(t):
+            return fixed
+    # a number word that is also an article counts as one: "an hour", "een uur"
+    numbers: Dict[str, int] = {**reading.numbers, **{a: 1 for a in reading.articles}}
+    match = reading.amount.search(t)
+    if match:
+        number = _number(match.group(1), numbers)
+        if number is None:
+            return None
+        minutes = number * 60 if match.group(2) in reading.hour_units else number
+    else:
+        bare = re.fullmatch(r"\s*(\d+(?:[.,]\d+)?)\s*", t)
+        if not bare:
+            return None
+        number = _number(bare.group(1), numbers) or 0.0
+        minutes = number * 60 if number <= 4 else number  # "1.5" means hours, "45" minutes
+    minutes = int(round(minutes))
+    return minutes if MIN_MINUTES <= minutes <= MAX_MINUTES else None
+
+
+def describe_minutes(minutes: int, lang: str, material: FollowUp) -> str:
+    hours, rest = divmod(int(minutes), 60)
+
+    def name(key: str, **values: int) -> str:
+        return material.text(f"form.duration_names.{key}", lang, **values)
+
+    if minutes == 90:
+        return name("one_and_a_half_hours")
+    if rest == 0:
+        return name("one_hour") if hours == 1 else name("hours", hours=hours)
+    if hours == 0:
+        return name("minutes", minutes=minutes)
+    if hours == 1:
+        return name("one_hour_and_minutes", minutes=rest)
+    return name("hours_and_minutes", hours=hours, minutes=rest)
+
+
+def choice(text: str, options: dict) -> Optional[str]:
+    """The option whose words (either language) the answer contains; the longest word wins."""
+    cleaned = _clean(text).lower()
+    best: Tuple[int, Optional[str]] = (0, None)
+    for key, option in options.items():
+        for lang in LANGUAGES:
+            words = [str(w).lower() for w in option[lang]["words"]]
+            for word in [option[lang]["label"].lower(), *words]:
+                found = cleaned == word or _has_phrase(cleaned, [word])
+                if found and len(word) > best[0]:
+                    best = (len(word), key)
+    return best[1]
+
+
+def working_days(text: str, material: FollowUp) -> Optional[int]:
+    reading = material.reading
+    for token in re.findall(r"[\wé]+", _clean(text).lower()):
+        number = _number(token, reading.numbers)
+        if number is not None and token not in reading.articles:
+            whole = number == int(number)
+            return int(number) if MIN_DAYS <= number <= MAX_DAYS and whole else None
+    return None
+
+
+def yes_no(text: str, material: FollowUp) -> Optional[bool]:
+    cleaned = _clean(text).lower()
+    if cleaned == "/affirm" or cleaned in _both(material, "form.yes_words"):
+        return True
+    if cleaned == "/deny" or cleaned in _both(material, "form.no_words"):
+        return False
+    padded = f" {cleaned} "
+    says_no = bool(material.reading.no_signals.search(padded))
+    if material.reading.yes_signals.search(padded) and not says_no:
+        return True
+    return False if says_no else None
+
+
+def agreed(
+    text: str, offered: Sequence[str], material: FollowUp
+) -> Optional[Tuple[List[str], Optional[str]]]:
+    """(chosen concession ids, an agreement in the interviewer's own words), or None."""
+    cleaned = _clean(text).lower()
+    if cleaned in _both(material, "form.none_words"):
+        return [], None
+    if offered and cleaned in _both(material, "form.all_words"):
+        return list(offered), None
+    numbers = re.findall(r"\d+", cleaned)
+    rest = material.reading.list_words.sub(" ", re.sub(r"\d+|[,;.+&]", " ", cleaned))
+    if numbers and not rest.strip():
+        picked = [int(n) for n in numbers]
+        if offered and all(1 <= n <= len(offered) for n in picked):
+            return [offered[n - 1] for n in dict.fromkeys(picked)], None
+        return None
+    own = sentence(text, min_words=3, min_chars=10, max_chars=300)
+    return ([], own) if own else None
+
+
+def correction(text: str, material: FollowUp) -> Optional[Tuple[str, Optional[str]]]:
+    """(field, new value or None) from "duration: 30 minutes", "change the subject",
+    "naam is Eva"."""
+    reading = material.reading
+    cleaned = _clean(text)
+    lowered = cleaned.lower()
+    for field, spec in material.fields.items():
+        for lang in LANGUAGES:
+            label = spec["label"][lang].lower()
+            for word in spec["words"][lang]:
+                for name in dict.fromkeys([label, str(word).lower()]):
+                    value = re.match(
+                        rf"^{re.escape(name)}\s*(?::|=|\b(?:{reading.assign})\b)\s*(.+)$",
+                        lowered,
+                    )
+                    if value:
+                        return field, cleaned[len(cleaned) - len(value.group(1)) :].strip()
+                    named = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", lowered)
+                    if named and reading.change.search(lowered):
+                        return field, None
+    return None

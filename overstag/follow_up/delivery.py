@@ -1,0 +1,84 @@
+"""Delivers due follow-up reminders from inside the Rasa server.
+
+Reminders live in the database (overstag/storage/interviews.py), not in Rasa's
+in-memory scheduler: Rasa's own `ReminderScheduled` jobs are lost when the
+server restarts, and Rasa drops them anyway once the conversation's session has
+expired, which is always the case days after an interview. A small loop claims
+due reminders (each exactly once, even with several servers) and runs
+`action_follow_up_reminder` in the reminder's conversation, so the message lands
+in the conversation like any other. The web page picks such messages up with
+`pushed_messages`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from typing import Any, Dict, List, Optional
+
+from overstag import clock, settings
+from overstag.facts import DUE_REMINDER_SLOT, REMINDER_ACTION
+from overstag.rasa_patches import conversations
+from overstag.storage import storage
+
+logger = logging.getLogger(__name__)
+
+
+async def deliver_due(agent: Any, now: Optional[dt.datetime] = None) -> int:
+    """Runs the reminder action for every due reminder; returns how many went out."""
+    stored = storage().interviews
+    now = now or clock.now()
+    delivered = 0
+    for reminder in await asyncio.to_thread(stored.claim_due, now):
+        done = False
+        try:
+            await conversations.run_action(
+                agent,
+                reminder["conversation_id"],
+                REMINDER_ACTION,
+                DUE_REMINDER_SLOT,
+                str(reminder["id"]),
+            )
+            done = True
+            delivered += 1
+        except Exception:
+            logger.exception("Reminder %s could not be delivered; it stays due.", reminder["id"])
+        finally:
+            await asyncio.to_thread(stored.finish_delivery, reminder["id"], done, now)
+    return delivered
+
+
+async def run_forever(app: Any) -> None:
+    released = await asyncio.to_thread(storage().interviews.release_interrupted)
+    if released:
+        logger.info("%s reminder(s) interrupted by a restart are due again.", released)
+    while True:
+        agent = getattr(app.ctx, "agent", None)
+        if agent is not None and agent.is_ready():
+            try:
+                await deliver_due(agent)
+            except Exception:
+                # a database hiccup must not end the loop
+                logger.exception("Reminder delivery failed; trying again later.")
+        await asyncio.sleep(settings.reminder_poll_seconds())
+
+
+def register(blueprint: Any) -> None:
+    """Starts the delivery loop with the server and stops it with the server."""
+
+    async def start(app: Any, _loop: Any) -> None:
+        app.ctx.overstag_reminders = asyncio.create_task(run_forever(app))
+
+    async def stop(app: Any, _loop: Any) -> None:
+        task = getattr(app.ctx, "overstag_reminders", None)
+        if task:
+            task.cancel()
+
+    blueprint.listener("after_server_start")(start)
+    blueprint.listener("before_server_stop")(stop)
+
+
+async def pushed_messages(agent: Any, sender_id: str, after: float) -> List[Dict[str, Any]]:
+    """Bot messages after `after` that no request asked for (the reminders)."""
+    return await conversations.messages_after(agent, sender_id, REMINDER_ACTION, after)

@@ -1,0 +1,247 @@
+"""Preparing the interview request: the form's questions, the checks of each
+answer, the summary with corrections, and the stored interview with its
+confirmation e-mail. The Rasa form around it is `actions/request.py`."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Tuple
+
+from overstag import clock, payloads
+from overstag.coaching import content as coaching_content
+from overstag.facts import (
+    FORM_SLOTS,
+    LANGUAGE_SLOT,
+    LANGUAGES,
+    MAX_OUTLET_CHARS,
+    PREPARE_REQUEST,
+    REQUESTED_SLOT,
+)
+from overstag.follow_up import answers, content, email_draft
+from overstag.storage import storage
+from overstag.turn import Reply, Turn
+
+logger = logging.getLogger(__name__)
+MAX_OFFERED = 6
+
+
+def offered_concessions(turn: Turn) -> List[str]:
+    """Concessions suggested while coaching in this conversation, first suggested first."""
+    ids: List[str] = []
+    try:
+        for record in storage().coaching.records(turn.conversation_id):
+            ids.extend(record["suggestions"])
+    except Exception:
+        logger.exception("Could not read the coaching records")
+    known = coaching_content.load().concessions
+    return [cid for cid in dict.fromkeys(ids) if cid in known][:MAX_OFFERED]
+
+
+def language(turn: Turn) -> str:
+    """The conversation's language: a bare answer such as "Sanne" says nothing about it."""
+    current = turn.slot(LANGUAGE_SLOT)
+    return current if current in LANGUAGES else turn.language
+
+
+def _name(turn: Turn) -> str:
+    return turn.slot("candidate_name") or "?"
+
+
+def check(field: str, text: str, turn: Turn) -> Optional[Any]:
+    """The answer for `field` in its stored form, or None when it needs asking again."""
+    material = content.load()
+    if field == "candidate_name":
+        return answers.candidate_name(text, material)
+    if field == "subject":
+        return answers.sentence(text, min_words=3, min_chars=12)
+    if field == "outlet":
+        return answers.sentence(text, min_words=1, min_chars=2, max_chars=MAX_OUTLET_CHARS)
+    if field == "duration":
+        return answers.duration_minutes(text, material)
+    if field in ("interview_form", "review_scope"):
+        return answers.choice(text, material.choices(field))
+    if field == "review_days":
+        return answers.working_days(text, material)
+    if field == "sensitive":
+        return answers.yes_no(text, material)
+    if field == "agreed_concessions":
+        result = answers.agreed(text, offered_concessions(turn), material)
+        if result is None:
+            return None
+        return {"concessions": result[0], "own": [result[1]] if result[1] else []}
+    return None
+
+
+def is_stop(turn: Turn) -> bool:
+    """The interviewer stops the form (only while it asks something)."""
+    return bool(turn.slot(REQUESTED_SLOT)) and answers.is_stop(turn.text, content.load())
+
+
+def cancelled(turn: Turn) -> Reply:
+    reply = Reply().say(content.load().text("form.cancelled", language(turn)))
+    for slot in (*FORM_SLOTS, REQUESTED_SLOT):
+        reply.set(slot, None)
+    return reply
+
+
+def required_slots(slots: List[str], turn: Turn) -> List[str]:
+    """Working days to respond are only asked when the candidate reviews something."""
+    if turn.slot("review_scope") == "none":
+        return [slot for slot in slots if slot != "review_days"]
+    return slots
+
+
+def validated(field: str, value: Any, turn: Turn) -> Reply:
+    """The checked answer as the slot's value; None and a re-ask when it is not usable."""
+    checked = check(field, str(value or ""), turn)
+    reply = Reply().set(field, checked)
+    if checked is None:
+        reply.say(content.load().text(f"form.reasks.{field}", language(turn)))
+    return reply
+
+
+def confirmation(value: Any, turn: Turn) -> Reply:
+    """"yes", or a correction of one line of the summary, which is then asked again."""
+    material = content.load()
+    lang = language(turn)
+    text = str(value or "")
+    fix = answers.correction(text, material)
+    if fix is None:
+        if answers.yes_no(text, material):
+            return Reply().set("confirmed", True)
+        return Reply().say(material.text("form.reasks.confirmed", lang)).set("confirmed", None)
+    field, new_value = fix
+    reply = Reply()
+    if new_value is not None:
+        checked = check(field, new_value, turn)
+        if checked is not None:
+            reply.say(material.text("form.corrected", lang))
+            return reply.set(field, checked).set("confirmed", None)
+        reply.say(material.text(f"form.reasks.{field}", lang))
+    # emptied, so the form asks it again and then shows the summary again
+    return reply.set(field, None).set("confirmed", None)
+
+
+def summary(turn: Turn, lang: str) -> str:
+    material = content.load()
+    fields = material.fields
+
+    def line(field: str, value: str) -> str:
+        return f"• **{fields[field]['label'][lang]}**: {value}"
+
+    lines = [
+        line("candidate_name", _name(turn)),
+        line("subject", turn.slot("subject") or "-"),
+        line("outlet", turn.slot("outlet") or "-"),
+    ]
+    if turn.slot("duration"):
+        minutes = int(turn.slot("duration"))
+        lines.append(line("duration", answers.describe_minutes(minutes, lang, material)))
+    form = turn.slot("interview_form")
+    if form:
+        lines.append(line("interview_form", material.choice("interview_form", form, lang)["label"]))
+    scope = turn.slot("review_scope")
+    if scope:
+        lines.append(line("review_scope", material.choice("review_scope", scope, lang)["label"]))
+    if scope != "none" and turn.slot("review_days"):
+        lines.append(line("review_days", str(int(turn.slot("review_days")))))
+    sensitive = material.raw["form"]["buttons"]["yes" if turn.slot("sensitive") else "no"][lang]
+    lines.append(line("sensitive", sensitive))
+    agreed = turn.slot("agreed_concessions") or {}
+    extras = [material.agreement(cid, lang) for cid in agreed.get("concessions") or []]
+    extras += list(agreed.get("own") or [])
+    lines.append(line("agreed_concessions", "; ".join(extras) if extras else "-"))
+    return "\n".join(lines)
+
+
+def question(slot: str, turn: Turn) -> Reply:
+    """The form's question for `slot`, in the conversation's language, with the
+    usual answers as buttons whose payload is the answer itself."""
+    lang = turn.language if turn.intent == PREPARE_REQUEST else language(turn)
+    text, labels = _question(slot, turn, lang)
+    buttons = [{"title": label, "payload": label} for label in labels]
+    return Reply().say(text, buttons or None).set(LANGUAGE_SLOT, lang)
+
+
+def _question(slot: str, turn: Turn, lang: str) -> Tuple[str, List[str]]:
+    material = content.load()
+    name = _name(turn)
+    if slot == "agreed_concessions":
+        return _agreements_question(turn, lang)
+    if slot == "confirmed":
+        text = material.text("form.questions.confirmed", lang, summary=summary(turn, lang))
+        return text, material.button_labels(lang, "yes")
+    text = material.text(f"form.questions.{slot}", lang, name=name)
+    starting = turn.intent == PREPARE_REQUEST and not any(turn.slot(s) for s in FORM_SLOTS)
+    if slot == "candidate_name" and starting:
+        text = f"{material.text('form.start', lang)}\n\n{text}"
+    if slot in ("interview_form", "review_scope"):
+        return text, [option[lang]["label"] for option in material.choices(slot).values()]
+    labels = {"duration": ("duration",), "review_days": ("review_days",),
+              "sensitive": ("yes", "no")}.get(slot, ())
+    return text, material.button_labels(lang, *labels)
+
+
+def _agreements_question(turn: Turn, lang: str) -> Tuple[str, List[str]]:
+    material = content.load()
+    offered = offered_concessions(turn)
+    name = _name(turn)
+    if not offered:
+        text = material.text("form.questions.agreed_concessions_open", lang, name=name)
+        return text, material.button_labels(lang, "none")
+    coaching = coaching_content.load()
+    options = "\n".join(
+        f"{number}. {coaching.concession(cid, lang)['title']}"
+        for number, cid in enumerate(offered, start=1)
+    )
+    text = material.text(
+        "form.questions.agreed_concessions", lang, name=name, options=options
+    )
+    return text, material.button_labels(lang, "all", "none")
+
+
+def interview_answers(turn: Turn) -> Dict[str, Any]:
+    agreed = turn.slot("agreed_concessions") or {}
+    scope = turn.slot("review_scope")
+    return {
+        "candidate_name": turn.slot("candidate_name"),
+        "subject": turn.slot("subject"),
+        "outlet": turn.slot("outlet"),
+        "duration": int(turn.slot("duration")),
+        "interview_form": turn.slot("interview_form"),
+        "review_scope": scope,
+        "review_days": turn.slot("review_days") if scope != "none" else None,
+        "sensitive": bool(turn.slot("sensitive")),
+        "concessions": list(agreed.get("concessions") or []),
+        "own_agreements": list(agreed.get("own") or []),
+    }
+
+
+def submit(turn: Turn) -> Reply:
+    """Stores the prepared interview and hands over the confirmation e-mail."""
+    reply = Reply()
+    for slot in FORM_SLOTS:
+        reply.set(slot, None)
+    if turn.slot("confirmed") is not True:
+        return reply  # stopped on request; the form already said so
+    lang = language(turn)
+    material = content.load()
+    interview = interview_answers(turn)
+    now = clock.now()
+    interview["id"] = storage().interviews.create(turn.conversation_id, interview, lang, now)
+    subject, body = email_draft.compose(interview, material, lang)
+    name = interview["candidate_name"]
+    reply.say(material.text("email.ready", lang, name=name))
+    # chat channels split a text at blank lines; single line breaks keep the e-mail in
+    # one bubble, and the web page swaps in the exact text from the attached payload
+    lines = (line for line in f"{subject}\n\n{body}".splitlines() if line.strip())
+    attached = payloads.email(
+        subject=subject,
+        body=body,
+        eml=email_draft.to_eml(subject, body, now),
+        txt_filename=email_draft.filename(interview, "txt"),
+        eml_filename=email_draft.filename(interview, "eml"),
+        interview_id=interview["id"],
+    )
+    reply.say("\n".join(lines), json_message=attached)
+    return reply.set(LANGUAGE_SLOT, lang)

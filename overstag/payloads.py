@@ -1,0 +1,98 @@
+"""The JSON the web page reads beyond Rasa's `text` and `buttons`, in one place.
+
+Two shapes, each a JSON Schema here and one reader in `web/app.js` (its section
+"payloads"); `tests/web/test_payloads.py` checks that the page reads exactly the
+fields described here and that the server sends what the schemas allow.
+
+- `overstag_email`, the `custom` part of the bot message that carries the
+  confirmation e-mail (POST /webhooks/chat/webhook and /webhooks/rest/webhook).
+- the answer of GET /webhooks/chat/updates: messages the server sent on its own.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+EMAIL_KEY = "overstag_email"
+
+EMAIL_SCHEMA: Dict[str, Any] = {
+    "type": "object",
+    "description": "The confirmation e-mail, ready to copy or download.",
+    "required": ["subject", "body", "eml", "txt_filename", "eml_filename", "interview_id"],
+    "additionalProperties": False,
+    "properties": {
+        "subject": {"type": "string", "description": "Subject line."},
+        "body": {"type": "string", "description": "Plain-text body, with blank lines."},
+        "eml": {"type": "string", "description": "The same e-mail as a draft .eml file."},
+        "txt_filename": {"type": "string", "pattern": r"^[a-z0-9-]+\.txt$"},
+        "eml_filename": {"type": "string", "pattern": r"^[a-z0-9-]+\.eml$"},
+        "interview_id": {"type": "integer", "description": "The stored interview."},
+    },
+}
+
+PUSHED_SCHEMA: Dict[str, Any] = {
+    "type": "object",
+    "description": "Messages the server sent on its own (reminders) after `after`.",
+    "required": ["messages"],
+    "additionalProperties": False,
+    "properties": {
+        "messages": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["text", "buttons", "timestamp"],
+                "additionalProperties": False,
+                "properties": {
+                    "text": {"type": "string"},
+                    "buttons": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["title", "payload"],
+                            "properties": {
+                                "title": {"type": "string"},
+                                "payload": {"type": "string"},
+                            },
+                        },
+                    },
+                    "timestamp": {"type": "number", "description": "Unix time."},
+                },
+            },
+        }
+    },
+}
+
+
+def email(
+    subject: str,
+    body: str,
+    eml: str,
+    txt_filename: str,
+    eml_filename: str,
+    interview_id: int,
+) -> Dict[str, Any]:
+    """The `custom` part of the message that carries the e-mail."""
+    return {
+        EMAIL_KEY: {
+            "subject": subject,
+            "body": body,
+            "eml": eml,
+            "txt_filename": txt_filename,
+            "eml_filename": eml_filename,
+            "interview_id": int(interview_id),
+        }
+    }
+
+
+def pushed_message(text: str, buttons: List[Dict[str, Any]], timestamp: float) -> Dict[str, Any]:
+    """One entry of the /webhooks/chat/updates answer."""
+    return {
+        "text": text,
+        "buttons": [{"title": str(b.get("title")), "payload": str(b.get("payload"))}
+                    for b in buttons],
+        "timestamp": float(timestamp),
+    }
+
+
+def pushed(messages: List[Dict[str, Any]]) -> Dict[str, Any]:
+    return {"messages": messages}

@@ -1,0 +1,56 @@
+"""Running an action in a conversation from outside a request, and reading what
+the bot said on its own: what reminder delivery needs of the Rasa server.
+
+Rasa 3.6 has no public API for either; this uses the message processor the way
+its own `/conversations/<id>/execute` route does, under the conversation's lock.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from overstag.payloads import pushed_message
+
+
+async def run_action(agent: Any, conversation_id: str, action: str, slot: str, value: str) -> None:
+    """Sets `slot`, runs `action` in the conversation, then listens again."""
+    from rasa.core.channels.channel import CollectingOutputChannel
+    from rasa.core.policies.policy import PolicyPrediction
+    from rasa.shared.core.constants import ACTION_LISTEN_NAME
+    from rasa.shared.core.events import ActionExecuted, SlotSet
+
+    processor = agent.processor
+    async with agent.lock_store.lock(conversation_id):
+        output = CollectingOutputChannel()
+        tracker = await processor.fetch_tracker_and_update_session(conversation_id, output)
+        tracker.update(SlotSet(slot, value))
+        await processor.save_tracker(tracker)
+        prediction = PolicyPrediction.for_action_name(agent.domain, action)
+        tracker = await processor.execute_action(
+            conversation_id, action, output, agent.nlg, prediction
+        )
+        if tracker is not None:
+            # back to listening, so that the next message meets the rules as usual
+            tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+            await processor.save_tracker(tracker)
+
+
+async def messages_after(
+    agent: Any, conversation_id: str, action: str, after: float
+) -> List[Dict[str, Any]]:
+    """What the bot said in runs of `action` after the timestamp `after`."""
+    from rasa.shared.core.events import ActionExecuted, BotUttered
+
+    store = agent.tracker_store
+    read = getattr(store, "retrieve_for_reading", store.retrieve)
+    tracker = await read(conversation_id)
+    if tracker is None:
+        return []
+    found, inside = [], False
+    for event in tracker.events:
+        if isinstance(event, ActionExecuted):
+            inside = event.action_name == action
+        elif inside and isinstance(event, BotUttered) and event.timestamp > after:
+            buttons = event.data.get("buttons") or []
+            found.append(pushed_message(event.text or "", buttons, event.timestamp))
+    return found

@@ -1,0 +1,177 @@
+"""Preparing a request and following it through over REST, with both servers
+running: coaching first, the form with a wrong answer and a correction, the
+e-mail, status changes, reminders delivered on a shortened clock (also after a
+restart), "my interviews" and deletion, all checked in the database."""
+import email
+import json
+import time
+import urllib.request
+from email import policy
+
+import pytest
+import sqlalchemy as sa
+from jsonschema import Draft202012Validator
+
+from overstag import payloads
+
+from overstag.follow_up import content as follow_up_content
+from overstag.storage.tables import interviews as interviews_table
+from overstag.storage.tables import reminders as reminders_table
+from support.servers import Servers
+
+pytestmark = pytest.mark.integration  # starts servers or Rasa processes
+
+
+def texts(replies):
+    return "\n".join(r.get("text") or "" for r in replies)
+
+
+def pushed(servers, sender, after=0.0):
+    url = f"{servers.base}/webhooks/chat/updates?sender={sender}&after={after}"
+    with urllib.request.urlopen(url, timeout=30) as reply:
+        answer = json.loads(reply.read())
+    Draft202012Validator(payloads.PUSHED_SCHEMA).validate(answer)  # what the page reads
+    return answer["messages"]
+
+
+def wait_for(check, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(0.3)
+    raise AssertionError("timed out")
+
+
+def rows(servers, table, **where):
+    engine = sa.create_engine(servers.database_url, future=True)
+    with engine.connect() as connection:
+        query = sa.select(table)
+        for column, value in where.items():
+            query = query.where(table.c[column] == value)
+        found = [dict(r) for r in connection.execute(query).mappings().all()]
+    engine.dispose()
+    return found
+
+
+@pytest.fixture(scope="module")
+def follow_servers(tmp_path_factory):
+    # one reminder "day" lasts a second, and due reminders are looked for often
+    servers = Servers(tmp_path_factory.mktemp("follow-up"),
+                      extra_env={"OVERSTAG_DAY_SECONDS": "1", "OVERSTAG_REMINDER_POLL_SECONDS": "0.3"})
+    servers.start()
+    yield servers
+    servers.stop()
+
+
+def test_dutch_request_from_coaching_to_deletion(follow_servers):
+    s, sender = follow_servers, "follow-nl"
+    material = follow_up_content.load()
+    coached = s.say(sender, "Ze wil niet dat er een foto van haar op intranet komt")
+    assert "Privacy" in texts(coached) or "privacy" in texts(coached).lower()
+
+    start = s.say(sender, "help me het interviewverzoek voorbereiden")
+    assert material.text("form.start", "nl") in texts(start)
+    assert material.text("form.reasks.candidate_name", "nl") in texts(s.say(sender, "Noor Bakker"))
+    assert material.text("form.reasks.candidate_name", "nl") not in texts(s.say(sender, "Noor"))
+    s.say(sender, "de nieuwe nachtdiensten op de IC en wat die betekenen voor het team")
+    s.say(sender, "het personeelsblad")
+    assert material.text("form.reasks.duration", "nl") in texts(s.say(sender, "straks"))
+    s.say(sender, "drie kwartier")
+    s.say(sender, "Telefoon")
+    s.say(sender, "De hele tekst")
+    s.say(sender, "3")
+    offered = s.say(sender, "ja")  # sensitive
+    assert "1. " in texts(offered)
+    summary = s.say(sender, "1")
+    assert "45 minuten" in texts(summary)
+    corrected = s.say(sender, "duur: een uur")
+    assert material.text("form.corrected", "nl") in texts(corrected) and "een uur" in texts(corrected)
+    done = s.say(sender, "ja")
+
+    mail = next(r["custom"][payloads.EMAIL_KEY] for r in done if r.get("custom"))
+    Draft202012Validator(payloads.EMAIL_SCHEMA).validate(mail)  # what the page reads
+    body = mail["body"]
+    for part in ("Beste Noor,", "de nieuwe nachtdiensten op de IC", "het personeelsblad", "een telefoongesprek",
+                 "ongeveer een uur", "binnen 3 werkdagen", material.text("email.lines.sensitive", "nl"),
+                 material.text("email.agreed_heading", "nl")):
+        assert part in body
+    assert "{" not in body and "}" not in body
+    parsed = email.message_from_string(mail["eml"], policy=policy.default)
+    assert parsed["Subject"] == mail["subject"] and parsed.get_content().strip() == body.strip()
+    assert mail["eml_filename"] == "interview-noor.eml"
+
+    [stored] = rows(s, interviews_table, conversation_id=sender)
+    assert stored["status"] == "requested" and stored["duration"] == 60 and stored["sensitive"]
+    assert stored["candidate_name"] == "Noor" and "Bakker" not in json.dumps(stored, default=str)
+
+    assert "gehouden" in texts(s.say(sender, "ik heb Noor gisteren gesproken"))
+    published = s.say(sender, "het interview met Noor is verschenen")
+    assert "verschenen" in texts(published) and "nazorg" in texts(published)
+    # review reminder of the earlier stage is cancelled; the published ones arrive one "day" later
+    delivered = wait_for(lambda: [m for m in pushed(s, sender) if "Noor" in m["text"] and "verschenen stuk" in m["text"]])
+    assert delivered[0]["buttons"][0]["payload"] == "/my_interviews"
+    def states():
+        return {r["kind"]: r["state"] for r in rows(s, reminders_table, interview_id=stored["id"])}
+
+    # the message is in the conversation a moment before its row is marked sent
+    assert wait_for(lambda: states()["send_piece"] == "sent")
+    assert states()["review_text"] == "cancelled"
+    wait_for(lambda: any("nazorg" in m["text"].lower() for m in pushed(s, sender)), timeout=20)
+    assert wait_for(lambda: states()["aftercare"] == "sent")  # sensitive: aftercare five "days" after publication
+
+    overview = texts(s.say(sender, "mijn interviews"))
+    assert "**Noor** (het personeelsblad): verschenen" in overview
+
+    # another conversation cannot delete it, even with a forged button
+    forged = '/confirm_delete{"interview_id": "%d"}' % stored["id"]
+    assert "Noor" not in texts(s.say("follow-someone-else", forged))
+    assert rows(s, interviews_table, conversation_id=sender)
+
+    ask = s.say(sender, "verwijder het interview met Noor")
+    assert "Noor" in texts(ask)
+    confirm = [b for r in ask for b in r.get("buttons") or [] if b["payload"].startswith("/confirm_delete")]
+    assert texts(s.say(sender, confirm[0]["payload"])).startswith("Klaar")
+    assert rows(s, interviews_table, conversation_id=sender) == []
+    assert rows(s, reminders_table, interview_id=stored["id"]) == []
+    assert material.text("replies.no_interviews", "nl") in texts(s.say(sender, "mijn interviews"))
+
+
+def test_stopping_keeps_nothing_and_coaching_goes_on(follow_servers):
+    s, sender = follow_servers, "follow-stop"
+    s.say(sender, "prepare an interview request")
+    s.say(sender, "Sam")
+    stopped = s.say(sender, "cancel")
+    assert follow_up_content.load().text("form.cancelled", "en") in texts(stopped)
+    assert rows(s, interviews_table, conversation_id=sender) == []
+    assert "Modesty" in texts(s.say(sender, "He says he's really not that interesting"))
+
+
+def test_reminders_survive_a_restart(tmp_path):
+    env = {"OVERSTAG_DAY_SECONDS": "4", "OVERSTAG_REMINDER_POLL_SECONDS": "0.3"}
+    first = Servers(tmp_path, extra_env=env)
+    first.start()
+    sender = "follow-restart"
+    try:
+        for text in ("prepare an interview request", "Kim", "a portrait of the new facilities team",
+                     "the intranet", "30 minutes", "Face to face", "No review", "no", "none", "yes"):
+            first.say(sender, text)
+        first.say(sender, "Kim agreed")
+        first.say(sender, "the interview with Kim is published")
+    finally:
+        first.stop()
+    [stored] = rows(first, interviews_table, conversation_id=sender)
+    pending = rows(first, reminders_table, interview_id=stored["id"])
+    assert {r["kind"] for r in pending} == {"send_piece", "consent_channels"}
+    assert {r["state"] for r in pending} == {"pending"}
+
+    second = Servers(tmp_path, extra_env=env)
+    second.start()
+    try:
+        message = wait_for(lambda: [m for m in pushed(second, sender) if "Kim" in m["text"]], timeout=40)
+        assert "intranet" in message[0]["text"]
+        assert wait_for(lambda: {r["kind"]: r["state"] for r in rows(
+            second, reminders_table, interview_id=stored["id"])}["send_piece"] == "sent")
+    finally:
+        second.stop()

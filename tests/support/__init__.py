@@ -1,0 +1,2 @@
+"""Helpers the tests share: servers started as `make run` starts them, trackers,
+and local fakes of Slack and the Bot Framework."""
