@@ -36,6 +36,9 @@ class TurnAction(Action, ABC):
     def answer(self, turn: Turn) -> Reply: ...
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[Text, Any],
     ) -> List[EventType]:
         return send(dispatcher, self.answer(turn_of(tracker)))

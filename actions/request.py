@@ -43,58 +43,100 @@ class ValidateInterviewForm(FormValidationAction):
         return await super().run(dispatcher, tracker, domain)
 
     @staticmethod
-    def _check(slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Checked:
+    def _check(
+        slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> Checked:
         reply = request.validated(slot, value, turn_of(tracker))
         send(dispatcher, reply)
         return reply.slots
 
     def validate_candidate_name(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
     ) -> Checked:
         return self._check("candidate_name", value, dispatcher, tracker)
 
     def validate_subject(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
     ) -> Checked:
         return self._check("subject", value, dispatcher, tracker)
 
     def validate_outlet(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
     ) -> Checked:
         return self._check("outlet", value, dispatcher, tracker)
 
     def validate_duration(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
     ) -> Checked:
         return self._check("duration", value, dispatcher, tracker)
 
     def validate_interview_form(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
     ) -> Checked:
         return self._check("interview_form", value, dispatcher, tracker)
 
     def validate_review_scope(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
     ) -> Checked:
         return self._check("review_scope", value, dispatcher, tracker)
 
     def validate_review_days(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
     ) -> Checked:
         return self._check("review_days", value, dispatcher, tracker)
 
     def validate_sensitive(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
     ) -> Checked:
         return self._check("sensitive", value, dispatcher, tracker)
 
     def validate_agreed_concessions(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
     ) -> Checked:
         return self._check("agreed_concessions", value, dispatcher, tracker)
 
     def validate_confirmed(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
     ) -> Checked:
         reply = request.confirmation(value, turn_of(tracker))
         send(dispatcher, reply)

@@ -10,6 +10,7 @@ messages in both languages, and peak resident memory of the Rasa server.
 --quick uses small counts and one training epoch for the untuned config, so that
 `make test` keeps the harness working; its figures are not the benchmark.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,7 +31,10 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 ROOT = Path(__file__).resolve().parents[1]
-CONFIGS = {"overstag": ROOT / "config.yml", "rasa-init": ROOT / "bench" / "config_rasa_init.yml"}
+CONFIGS = {
+    "overstag": ROOT / "config.yml",
+    "rasa-init": ROOT / "bench" / "config_rasa_init.yml",
+}
 MESSAGES = [
     "She is afraid her words will end up online forever",
     "Ik ben helemaal niet interessant, vraag iemand anders",
@@ -44,7 +48,12 @@ MESSAGES = [
 
 
 def _env(extra: Dict[str, str]) -> Dict[str, str]:
-    env = dict(os.environ, PYTHONPATH=str(ROOT), RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2")
+    env = dict(
+        os.environ,
+        PYTHONPATH=str(ROOT),
+        RASA_TELEMETRY_ENABLED="false",
+        TF_CPP_MIN_LOG_LEVEL="2",
+    )
     env.update(extra)
     return env
 
@@ -60,10 +69,24 @@ def train(name: str, config: Path, workdir: Path) -> Dict[str, float]:
     cache = workdir / f"cache-{name}"
     started = time.monotonic()
     subprocess.run(
-        [sys.executable, "-m", "rasa", "train", "--config", str(config), "--out", str(workdir),
-         "--fixed-model-name", name, "--quiet"],
-        cwd=ROOT, env=_env({"RASA_CACHE_DIRECTORY": str(cache)}), check=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "rasa",
+            "train",
+            "--config",
+            str(config),
+            "--out",
+            str(workdir),
+            "--fixed-model-name",
+            name,
+            "--quiet",
+        ],
+        cwd=ROOT,
+        env=_env({"RASA_CACHE_DIRECTORY": str(cache)}),
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     return {"train_s": round(time.monotonic() - started, 1)}
 
@@ -79,21 +102,37 @@ def _free_port() -> int:
 class Server:
     def __init__(self, model: Path, workdir: Path, stock: bool = False) -> None:
         self.port = _free_port()
-        self.env = _env({
-            "OVERSTAG_PORT": str(self.port), "OVERSTAG_ACTIONS_PORT": str(_free_port()),
-            "OVERSTAG_DATA_DIR": str(workdir / f"data-{model.stem}"),
-            "OVERSTAG_API_TOKEN": "bench",
-            # the baseline is stock Rasa: none of Overstag's runtime fixes (overstag/rasa_patches/)
-            "OVERSTAG_STOCK_RASA": "1" if stock else "0",
-        })
-        self.env.pop("OVERSTAG_DATABASE_URL", None)  # SQLite in the data dir, as make run
+        self.env = _env(
+            {
+                "OVERSTAG_PORT": str(self.port),
+                "OVERSTAG_ACTIONS_PORT": str(_free_port()),
+                "OVERSTAG_DATA_DIR": str(workdir / f"data-{model.stem}"),
+                "OVERSTAG_API_TOKEN": "bench",
+                # the baseline is stock Rasa: none of Overstag's runtime fixes
+                # (overstag/rasa_patches/)
+                "OVERSTAG_STOCK_RASA": "1" if stock else "0",
+            }
+        )
+        # SQLite in the data dir, as make run
+        self.env.pop("OVERSTAG_DATABASE_URL", None)
         self.model = model
 
     def start(self, timeout: float = 600) -> float:
         started = time.monotonic()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "overstag.launcher", "--model", str(self.model), "--quiet"],
-            cwd=ROOT, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            [
+                sys.executable,
+                "-m",
+                "overstag.launcher",
+                "--model",
+                str(self.model),
+                "--quiet",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         ready = threading.Event()
 
@@ -112,7 +151,11 @@ class Server:
         for task in Path(f"/proc/{self.process.pid}/task").iterdir():
             for pid in (task / "children").read_text().split():
                 command = Path(f"/proc/{pid}/cmdline").read_text().split("\0")
-                if command[1:2] == ["-m"] and command[2] in ("rasa", "overstag.serve") and command[3] == "run":
+                if (
+                    command[1:2] == ["-m"]
+                    and command[2] in ("rasa", "overstag.serve")
+                    and command[3] == "run"
+                ):
                     return int(pid)
         return None
 
@@ -123,8 +166,11 @@ class Server:
 
     def say(self, sender: str, text: str) -> float:
         body = json.dumps({"sender": sender, "message": text}).encode()
-        request = urllib.request.Request(f"http://127.0.0.1:{self.port}/webhooks/rest/webhook", data=body,
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}/webhooks/rest/webhook",
+            data=body,
+            headers={"Content-Type": "application/json"},
+        )
         started = time.monotonic()
         with urllib.request.urlopen(request, timeout=120) as reply:
             if not json.loads(reply.read()):
@@ -139,29 +185,46 @@ class Server:
 
 def load(server: Server, concurrency: int, turns: int, tag: str) -> Dict[str, float]:
     """`concurrency` conversations at once, each `turns` messages in a row."""
+
     def conversation(number: int) -> List[float]:
-        return [server.say(f"{tag}-{concurrency}-{number}", MESSAGES[(number + t) % len(MESSAGES)])
-                for t in range(turns)]
+        return [
+            server.say(
+                f"{tag}-{concurrency}-{number}", MESSAGES[(number + t) % len(MESSAGES)]
+            )
+            for t in range(turns)
+        ]
 
     started = time.monotonic()
     with ThreadPoolExecutor(concurrency) as pool:
-        latencies = sorted(l for result in pool.map(conversation, range(concurrency)) for l in result)
+        latencies = sorted(
+            latency
+            for result in pool.map(conversation, range(concurrency))
+            for latency in result
+        )
     wall = time.monotonic() - started
     return {
         "p50_ms": round(statistics.median(latencies) * 1000, 1),
-        "p95_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.95))] * 1000, 1),
+        "p95_ms": round(
+            latencies[min(len(latencies) - 1, int(len(latencies) * 0.95))] * 1000, 1
+        ),
         "msgs_per_s": round(len(latencies) / wall, 1),
     }
 
 
 def reusable_baseline(name: str, previous: Path) -> Optional[Dict[str, object]]:
-    """The untuned model from an earlier full run, when its inputs have not changed since.
+    """The untuned model from an earlier full run, when its inputs have not changed
+    since.
 
     Its training takes over half an hour and does not depend on Overstag's speed
     work, so `--reuse-untuned` takes that model and its measured training time.
     """
     model = ROOT / "models" / "bench" / f"{name}.tar.gz"
-    up_to_date = subprocess.run(["make", "-q", str(model.relative_to(ROOT))], cwd=ROOT).returncode == 0
+    up_to_date = (
+        subprocess.run(
+            ["make", "-q", str(model.relative_to(ROOT))], cwd=ROOT
+        ).returncode
+        == 0
+    )
     if not (model.exists() and up_to_date and previous.exists()):
         return None
     earlier = json.loads(previous.read_text()).get(name, {})
@@ -170,13 +233,20 @@ def reusable_baseline(name: str, previous: Path) -> Optional[Dict[str, object]]:
     return {"train_s": earlier["train_s"], "train_reused": True, "model": str(model)}
 
 
-def measure(name: str, config: Path, workdir: Path, quick: bool,
-            reuse: Optional[Dict[str, object]] = None) -> Dict[str, object]:
+def measure(
+    name: str,
+    config: Path,
+    workdir: Path,
+    quick: bool,
+    reuse: Optional[Dict[str, object]] = None,
+) -> Dict[str, object]:
     if reuse:
         result: Dict[str, object] = dict(reuse)
         model = Path(str(result.pop("model")))
     else:
-        result = train(name, quick_config(config, workdir) if quick else config, workdir)
+        result = train(
+            name, quick_config(config, workdir) if quick else config, workdir
+        )
         model = workdir / f"{name}.tar.gz"
         if not quick and name != "overstag":
             # the same model `make evaluate` scores, so it need not train it again
@@ -189,7 +259,9 @@ def measure(name: str, config: Path, workdir: Path, quick: bool,
         turns = 2 if quick else 10
         levels = (1, 8) if quick else (1, 8, 32)
         for concurrency in levels:
-            result[f"c{concurrency}"] = load(server, concurrency, turns if concurrency > 1 else turns * 3, name)
+            result[f"c{concurrency}"] = load(
+                server, concurrency, turns if concurrency > 1 else turns * 3, name
+            )
         result["peak_rss_mb"] = server.peak_memory_mb()
     finally:
         server.stop()
@@ -206,19 +278,37 @@ def ratios(ours: Dict, theirs: Dict) -> List[List[str]]:
     add("process start to serving (s)", ours["start_s"], theirs["start_s"])
     for level in ("c1", "c8", "c32"):
         if level in ours and level in theirs:
-            add(f"{level[1:]} conv: p50 (ms)", ours[level]["p50_ms"], theirs[level]["p50_ms"])
-            add(f"{level[1:]} conv: p95 (ms)", ours[level]["p95_ms"], theirs[level]["p95_ms"])
-            add(f"{level[1:]} conv: msgs/s", ours[level]["msgs_per_s"], theirs[level]["msgs_per_s"])
+            add(
+                f"{level[1:]} conv: p50 (ms)",
+                ours[level]["p50_ms"],
+                theirs[level]["p50_ms"],
+            )
+            add(
+                f"{level[1:]} conv: p95 (ms)",
+                ours[level]["p95_ms"],
+                theirs[level]["p95_ms"],
+            )
+            add(
+                f"{level[1:]} conv: msgs/s",
+                ours[level]["msgs_per_s"],
+                theirs[level]["msgs_per_s"],
+            )
     add("peak RSS, Rasa server (MB)", ours["peak_rss_mb"], theirs["peak_rss_mb"])
     return rows
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--json", default=str(ROOT / "bench" / "results.json"))
-    parser.add_argument("--reuse-untuned", action="store_true",
-                        help="reuse the untuned model and training time of an earlier full run if still current")
+    parser.add_argument(
+        "--reuse-untuned",
+        action="store_true",
+        help="reuse the untuned model and training time of an earlier full run if"
+        " still current",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="overstag-bench-") as tmp:
         results = {}
@@ -226,10 +316,19 @@ def main() -> None:
             reuse = None
             if args.reuse_untuned and not args.quick and name != "overstag":
                 reuse = reusable_baseline(name, Path(args.json))
-                print(f"{name}: {'reusing the model of an earlier run' if reuse else 'training from scratch'}")
+                how = (
+                    "reusing the model of an earlier run"
+                    if reuse
+                    else "training from scratch"
+                )
+                print(f"{name}: {how}")
             results[name] = measure(name, config, Path(tmp), args.quick, reuse)
-    results["machine"] = {"cores": os.cpu_count(), "python": platform.python_version(),
-                          "platform": platform.platform(), "quick": args.quick}
+    results["machine"] = {
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "quick": args.quick,
+    }
     rows = ratios(results["overstag"], results["rasa-init"])
     width = max(len(r[0]) for r in rows)
     print(f"{'':<{width}}  {'overstag':>10}  {'rasa init':>10}  {'ratio':>7}")
@@ -237,7 +336,10 @@ def main() -> None:
         print(f"{label:<{width}}  {ours:>10}  {theirs:>10}  {ratio:>7}")
     Path(args.json).write_text(json.dumps(results, indent=2))
     if results["rasa-init"].get("train_reused"):
-        print("\n(rasa init training time: measured in an earlier full run with the same inputs)")
+        print(
+            "\n(rasa init training time: measured in an earlier full run with the"
+            " same inputs)"
+        )
     print(f"\nwritten to {args.json}")
 
 

@@ -1,1 +1,2 @@
-"""Server-side extensions of Overstag: NLU components, channels, storage and launcher."""
+"""Everything of Overstag but the Rasa SDK glue in actions/: features, storage,
+NLU components, channels, the API, the launcher and what reaches into Rasa."""

@@ -67,7 +67,9 @@ def gaps(directory: Path = CONTENT_DIR) -> List[str]:
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--content", type=Path, default=CONTENT_DIR, help="content folder")
+    parser.add_argument(
+        "--content", type=Path, default=CONTENT_DIR, help="content folder"
+    )
     args = parser.parse_args(argv)
     found = gaps(args.content.resolve())
     if found:

@@ -45,7 +45,7 @@ def placeholders(text: str) -> Set[str]:
 
 
 def bilingual_gaps(node: Any, path: str = "") -> List[str]:
-    """Every mapping with a language key needs all languages, with equal placeholders."""
+    """A mapping with one language key needs all of them, with equal placeholders."""
     found: List[str] = []
     if isinstance(node, dict) and set(LANGUAGES) & set(node):
         values = [node.get(lang) for lang in LANGUAGES]

@@ -3,6 +3,7 @@ prints where to open the chat, and stops both on Ctrl-C.
 
     python -m overstag.launcher [--model models/] [--quiet]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,7 +27,9 @@ READY_LINE = "Overstag is ready"
 def runtime_endpoints() -> Path:
     """endpoints.yml with the action server's port from the settings."""
     endpoints = yaml.safe_load((settings.ROOT / "endpoints.yml").read_text())
-    endpoints["action_endpoint"]["url"] = f"http://127.0.0.1:{settings.actions_port()}/webhook"
+    endpoints["action_endpoint"]["url"] = (
+        f"http://127.0.0.1:{settings.actions_port()}/webhook"
+    )
     path = settings.data_dir() / "endpoints.runtime.yml"
     path.write_text(yaml.safe_dump(endpoints))
     return path
@@ -58,21 +61,47 @@ def child_env() -> Dict[str, str]:
     env = dict(os.environ)
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(settings.ROOT), env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(settings.ROOT), env.get("PYTHONPATH")])
+    )
     return env
 
 
 def commands(model: str, log_level: str) -> Dict[str, List[str]]:
     python = sys.executable
     return {
-        "actions": [python, "-m", "rasa_sdk", "--actions", "actions",
-                    "--port", str(settings.actions_port()), log_level],
-        # overstag.serve is Rasa with Overstag's runtime fixes; the stock entry point on request
-        "rasa": [python, "-m", "overstag.serve" if rasa_patches.enabled() else "rasa", "run", "--model", model,
-                 "--endpoints", str(runtime_endpoints()),
-                 "--credentials", str(runtime_credentials()),
-                 "--interface", settings.bind_host(), "--port", str(settings.server_port()),
-                 "--enable-api", "--auth-token", settings.api_token(), log_level],
+        "actions": [
+            python,
+            "-m",
+            "rasa_sdk",
+            "--actions",
+            "actions",
+            "--port",
+            str(settings.actions_port()),
+            log_level,
+        ],
+        # overstag.serve is Rasa with Overstag's runtime fixes; the stock entry point on
+        # request
+        "rasa": [
+            python,
+            "-m",
+            "overstag.serve" if rasa_patches.enabled() else "rasa",
+            "run",
+            "--model",
+            model,
+            "--endpoints",
+            str(runtime_endpoints()),
+            "--credentials",
+            str(runtime_credentials()),
+            "--interface",
+            settings.bind_host(),
+            "--port",
+            str(settings.server_port()),
+            "--enable-api",
+            "--auth-token",
+            settings.api_token(),
+            log_level,
+        ],
     }
 
 
@@ -84,7 +113,9 @@ def _answers(url: str) -> bool:
         return False
 
 
-def wait_until_ready(processes: Dict[str, subprocess.Popen], timeout: float) -> Optional[str]:
+def wait_until_ready(
+    processes: Dict[str, subprocess.Popen], timeout: float
+) -> Optional[str]:
     """None when both servers answer, else what went wrong."""
     base = f"http://127.0.0.1:{settings.server_port()}"
     checks = {
@@ -123,7 +154,9 @@ def _interrupt(*_: object) -> None:
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", default=str(settings.ROOT / "models"))
-    parser.add_argument("--quiet", action="store_true", help="servers log warnings only")
+    parser.add_argument(
+        "--quiet", action="store_true", help="servers log warnings only"
+    )
     parser.add_argument("--timeout", type=float, default=180)
     args = parser.parse_args(argv)
 
@@ -145,18 +178,30 @@ def main(argv: Optional[List[str]] = None) -> int:
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         for name, command in commands(args.model, log_level).items():
-            processes[name] = subprocess.Popen(command, cwd=settings.ROOT, env=child_env())
+            processes[name] = subprocess.Popen(
+                command, cwd=settings.ROOT, env=child_env()
+            )
         problem = wait_until_ready(processes, args.timeout)
         if problem:
             print(f"Overstag did not start: {problem}.", file=sys.stderr)
             return 1
         base = f"http://127.0.0.1:{settings.server_port()}"
-        channels = [name for name, on in (("Slack", settings.slack_enabled()),
-                                          ("Teams", settings.teams_enabled())) if on]
+        channels = [
+            name
+            for name, on in (
+                ("Slack", settings.slack_enabled()),
+                ("Teams", settings.teams_enabled()),
+            )
+            if on
+        ]
         extra = f"; also listening for {' and '.join(channels)}" if channels else ""
-        print(f"\n{READY_LINE}. Open {base}/webhooks/chat/ in your browser "
-              f"(REST: {base}/webhooks/rest/webhook; advice API: {base}/api/v1/openapi.json{extra}; "
-              f"Ctrl-C stops everything).\n", flush=True)
+        print(
+            f"\n{READY_LINE}. Open {base}/webhooks/chat/ in your browser "
+            f"(REST: {base}/webhooks/rest/webhook; "
+            f"advice API: {base}/api/v1/openapi.json{extra}; "
+            f"Ctrl-C stops everything).\n",
+            flush=True,
+        )
         while all(p.poll() is None for p in processes.values()):
             time.sleep(0.5)
         print("A server stopped; shutting down the other.", file=sys.stderr)

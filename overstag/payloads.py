@@ -18,12 +18,22 @@ EMAIL_KEY = "overstag_email"
 EMAIL_SCHEMA: Dict[str, Any] = {
     "type": "object",
     "description": "The confirmation e-mail, ready to copy or download.",
-    "required": ["subject", "body", "eml", "txt_filename", "eml_filename", "interview_id"],
+    "required": [
+        "subject",
+        "body",
+        "eml",
+        "txt_filename",
+        "eml_filename",
+        "interview_id",
+    ],
     "additionalProperties": False,
     "properties": {
         "subject": {"type": "string", "description": "Subject line."},
         "body": {"type": "string", "description": "Plain-text body, with blank lines."},
-        "eml": {"type": "string", "description": "The same e-mail as a draft .eml file."},
+        "eml": {
+            "type": "string",
+            "description": "The same e-mail as a draft .eml file.",
+        },
         "txt_filename": {"type": "string", "pattern": r"^[a-z0-9-]+\.txt$"},
         "eml_filename": {"type": "string", "pattern": r"^[a-z0-9-]+\.eml$"},
         "interview_id": {"type": "integer", "description": "The stored interview."},
@@ -84,12 +94,16 @@ def email(
     }
 
 
-def pushed_message(text: str, buttons: List[Dict[str, Any]], timestamp: float) -> Dict[str, Any]:
+def pushed_message(
+    text: str, buttons: List[Dict[str, Any]], timestamp: float
+) -> Dict[str, Any]:
     """One entry of the /webhooks/chat/updates answer."""
     return {
         "text": text,
-        "buttons": [{"title": str(b.get("title")), "payload": str(b.get("payload"))}
-                    for b in buttons],
+        "buttons": [
+            {"title": str(b.get("title")), "payload": str(b.get("payload"))}
+            for b in buttons
+        ],
         "timestamp": float(timestamp),
     }
 

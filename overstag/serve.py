@@ -1,4 +1,4 @@
-"""The Rasa server as Overstag runs it: `python -m overstag.serve run <rasa run options>`.
+"""The Rasa server as Overstag runs it: `python -m overstag.serve run <rasa options>`.
 
 Before Rasa loads, what the model does not need is kept out of the process:
 TensorFlow, when no component of the model uses it (about 330 MB and 3 s of
@@ -30,7 +30,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     if rasa_patches.enabled():
         try:
             rasa_patches.check()
-        except rasa_patches.UntestedRasa as error:
+        except rasa_patches.UntestedRasaError as error:
             sys.exit(f"Overstag did not start: {error}")
         from overstag.rasa_patches import action_validation
 

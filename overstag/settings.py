@@ -1,4 +1,5 @@
 """Run-time settings, read from the environment with defaults that need nothing set."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,13 +15,16 @@ def data_dir() -> Path:
 
 def database_url() -> str:
     """One URL for Rasa's tracker store and the action server's own tables."""
-    return os.environ.get("OVERSTAG_DATABASE_URL") or f"sqlite:///{data_dir() / 'overstag.db'}"
+    return (
+        os.environ.get("OVERSTAG_DATABASE_URL")
+        or f"sqlite:///{data_dir() / 'overstag.db'}"
+    )
 
 
 def ensure_database_dir(url: str) -> None:
     """SQLite creates the file but not its folder."""
     if url.startswith("sqlite:///"):
-        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
 
 
 def server_port() -> int:
@@ -58,7 +62,8 @@ def api_token() -> str:
 
 
 def _kept_token(filename: str) -> str:
-    """A random token made on first use and kept, readable by the owner only, in the data dir."""
+    """A random token made on first use and kept, readable by the owner only, in the
+    data dir."""
     path = data_dir() / filename
     if not path.exists():
         import secrets
@@ -72,6 +77,7 @@ def _kept_token(filename: str) -> str:
 # --- Channels and the advice API (docs/channels.md) --------------------------
 # Slack and Teams are switched on by their secrets alone; the URLs default to the
 # real services and exist so that tests can point them at local fakes.
+
 
 def _env(name: str) -> str:
     return (os.environ.get(name) or "").strip()
@@ -110,16 +116,22 @@ def teams_tenant_id() -> str:
 
 def teams_openid_url() -> str:
     """Where the Bot Framework publishes the keys that sign incoming activities."""
-    return _env("OVERSTAG_TEAMS_OPENID_URL") or "https://login.botframework.com/v1/.well-known/openidconfiguration"
+    return (
+        _env("OVERSTAG_TEAMS_OPENID_URL")
+        or "https://login.botframework.com/v1/.well-known/openidconfiguration"
+    )
 
 
 def teams_login_url() -> str:
     """Microsoft's identity platform; the bot gets its own token here to reply."""
-    return (_env("OVERSTAG_TEAMS_LOGIN_URL") or "https://login.microsoftonline.com").rstrip("/")
+    return (
+        _env("OVERSTAG_TEAMS_LOGIN_URL") or "https://login.microsoftonline.com"
+    ).rstrip("/")
 
 
 def teams_buttons() -> str:
-    """'card' (hero card buttons, everywhere) or 'suggested' (chips, one-to-one chats only)."""
+    """'card' (hero card buttons, everywhere) or 'suggested' (chips, one-to-one chats
+    only)."""
     return _env("OVERSTAG_TEAMS_BUTTONS").lower() or "card"
 
 
@@ -130,14 +142,25 @@ def teams_enabled() -> bool:
 def channel_problems() -> list:
     """Half-configured channels: better to refuse to start than to run without them."""
     problems = []
-    slack = {"OVERSTAG_SLACK_BOT_TOKEN": slack_bot_token(), "OVERSTAG_SLACK_SIGNING_SECRET": slack_signing_secret()}
-    teams = {"OVERSTAG_TEAMS_APP_ID": teams_app_id(), "OVERSTAG_TEAMS_APP_PASSWORD": teams_app_password()}
+    slack = {
+        "OVERSTAG_SLACK_BOT_TOKEN": slack_bot_token(),
+        "OVERSTAG_SLACK_SIGNING_SECRET": slack_signing_secret(),
+    }
+    teams = {
+        "OVERSTAG_TEAMS_APP_ID": teams_app_id(),
+        "OVERSTAG_TEAMS_APP_PASSWORD": teams_app_password(),
+    }
     for name, needed in (("Slack", slack), ("Teams", teams)):
         missing = [var for var, value in needed.items() if not value]
         if 0 < len(missing) < len(needed):
-            problems.append(f"{name} is half configured: set {', '.join(missing)} as well (see docs/channels.md).")
+            problems.append(
+                f"{name} is half configured: set {', '.join(missing)} as well "
+                "(see docs/channels.md)."
+            )
     if teams_tenant_id() and not teams_enabled():
-        problems.append("OVERSTAG_TEAMS_TENANT_ID is set but the Teams app id and password are not.")
+        problems.append(
+            "OVERSTAG_TEAMS_TENANT_ID is set but the Teams app id and password are not."
+        )
     if teams_buttons() not in ("card", "suggested"):
         problems.append("OVERSTAG_TEAMS_BUTTONS must be 'card' or 'suggested'.")
     return problems
@@ -147,5 +170,7 @@ def advice_api_tokens() -> list:
     """Tokens accepted by /api/v1 (comma-separated, so a new one can be rolled out
     before the old one is withdrawn). Separate from Rasa's admin token on purpose:
     a CRM that may ask for advice must not be able to replace the model."""
-    tokens = [t.strip() for t in _env("OVERSTAG_ADVICE_API_TOKEN").split(",") if t.strip()]
+    tokens = [
+        t.strip() for t in _env("OVERSTAG_ADVICE_API_TOKEN").split(",") if t.strip()
+    ]
     return tokens or [_kept_token("advice-api-token")]

@@ -82,7 +82,9 @@ def _bin(name):
 def postgres_url():
     """A throw-away PostgreSQL cluster on loopback, as Debian installs it."""
     if not _bin("initdb"):
-        pytest.skip("PostgreSQL is not installed (make test installs it when run as root)")
+        pytest.skip(
+            "PostgreSQL is not installed (make test installs it when run as root)"
+        )
     # not under pytest's tmp dir: the postgres user must be able to reach it
     base = Path(tempfile.mkdtemp(prefix="overstag-pg-"))
     data, port = base / "data", free_port()
@@ -90,11 +92,42 @@ def postgres_url():
     if os.geteuid() == 0:  # initdb refuses to run as root
         shutil.chown(base, "postgres")
         as_owner = ["runuser", "-u", "postgres", "--"]
-    run = lambda *cmd: subprocess.run(as_owner + list(cmd), check=True, capture_output=True, text=True)
-    run(_bin("initdb"), "-D", str(data), "--auth=trust", "-U", "overstag", "--encoding=UTF8")
-    run(_bin("pg_ctl"), "-D", str(data), "-w", "-l", str(base / "log"), "-o",
-        f"-p {port} -k {base} -c listen_addresses=127.0.0.1", "start")
-    run(_bin("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "overstag", "overstag")
+
+    def run(*cmd):
+        return subprocess.run(
+            as_owner + list(cmd), check=True, capture_output=True, text=True
+        )
+
+    run(
+        _bin("initdb"),
+        "-D",
+        str(data),
+        "--auth=trust",
+        "-U",
+        "overstag",
+        "--encoding=UTF8",
+    )
+    run(
+        _bin("pg_ctl"),
+        "-D",
+        str(data),
+        "-w",
+        "-l",
+        str(base / "log"),
+        "-o",
+        f"-p {port} -k {base} -c listen_addresses=127.0.0.1",
+        "start",
+    )
+    run(
+        _bin("createdb"),
+        "-h",
+        "127.0.0.1",
+        "-p",
+        str(port),
+        "-U",
+        "overstag",
+        "overstag",
+    )
     yield f"postgresql://overstag@127.0.0.1:{port}/overstag"
     run(_bin("pg_ctl"), "-D", str(data), "-m", "fast", "stop")
     shutil.rmtree(base, ignore_errors=True)

@@ -1,10 +1,12 @@
-"""The OpenAPI document of /api/v1, and the request schema the server checks bodies against.
+"""The OpenAPI document of /api/v1, and the request schema the server checks
+bodies against.
 
 One document is the source of truth: the server validates requests with the
 same schema it publishes, so the two cannot drift apart, and the property tests
 generate requests from the served copy. OpenAPI 3.1 is used because its schemas
 are plain JSON Schema (2020-12), which `jsonschema` checks directly.
 """
+
 from __future__ import annotations
 
 import copy
@@ -23,137 +25,290 @@ SUGGEST_REQUEST: Dict[str, Any] = {
     "additionalProperties": False,
     "properties": {
         "text": {
-            "type": "string", "minLength": 1, "maxLength": MAX_TEXT, "pattern": r"\S",
-            "description": "The candidate's words, as the interviewer heard or typed them.",
+            "type": "string",
+            "minLength": 1,
+            "maxLength": MAX_TEXT,
+            "pattern": r"\S",
+            "description": (
+                "The candidate's words, as the interviewer heard or typed them."
+            ),
             "examples": ["She's afraid her words end up online"],
         },
         "language": {
-            "type": "string", "enum": list(LANGUAGES),
-            "description": "Language of the advice. Default: the language of `text` (English when unclear).",
+            "type": "string",
+            "enum": list(LANGUAGES),
+            "description": (
+                "Language of the advice. "
+                "Default: the language of `text` (English when unclear)."
+            ),
         },
     },
 }
 
 _CONCESSION = {
-    "type": "object", "additionalProperties": False,
+    "type": "object",
+    "additionalProperties": False,
     "required": ["id", "title", "say", "how"],
     "properties": {
         "id": {"type": "string"},
         "title": {"type": "string"},
-        "say": {"type": "string", "description": "What to offer, in words you can use."},
+        "say": {
+            "type": "string",
+            "description": "What to offer, in words you can use.",
+        },
         "how": {"type": "string", "description": "A tip for making the offer work."},
     },
 }
 
 _OBJECTION = {
-    "type": "object", "additionalProperties": False,
-    "required": ["category", "label", "confidence", "acknowledgement", "concessions", "avoid", "note"],
+    "type": "object",
+    "additionalProperties": False,
+    "required": [
+        "category",
+        "label",
+        "confidence",
+        "acknowledgement",
+        "concessions",
+        "avoid",
+        "note",
+    ],
     "properties": {
         "category": {"type": "string", "enum": list(CATEGORIES)},
-        "label": {"type": "string", "description": "The category's name in the advice language."},
-        "confidence": {"type": "number", "minimum": 0, "maximum": 1,
-                       "description": "The classifier's probability for this category."},
-        "acknowledgement": {"type": ["string", "null"], "description": "A sentence to acknowledge the concern."},
-        "concessions": {"type": "array", "items": _CONCESSION,
-                        "description": "Two or three offers that fit (two each when there are several objections)."},
-        "avoid": {"type": "array", "items": {"type": "string"}, "description": "What not to do."},
-        "note": {"type": ["string", "null"], "description": "Extra advice, e.g. to respect a firm no."},
+        "label": {
+            "type": "string",
+            "description": "The category's name in the advice language.",
+        },
+        "confidence": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1,
+            "description": "The classifier's probability for this category.",
+        },
+        "acknowledgement": {
+            "type": ["string", "null"],
+            "description": "A sentence to acknowledge the concern.",
+        },
+        "concessions": {
+            "type": "array",
+            "items": _CONCESSION,
+            "description": (
+                "Two or three offers that fit "
+                "(two each when there are several objections)."
+            ),
+        },
+        "avoid": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "What not to do.",
+        },
+        "note": {
+            "type": ["string", "null"],
+            "description": "Extra advice, e.g. to respect a firm no.",
+        },
     },
 }
 
 SUGGEST_RESPONSE: Dict[str, Any] = {
-    "type": "object", "additionalProperties": False,
+    "type": "object",
+    "additionalProperties": False,
     "required": ["language", "detected_language", "intent", "uncertain", "objections"],
     "properties": {
-        "language": {"type": "string", "enum": list(LANGUAGES), "description": "Language of the advice."},
-        "detected_language": {"type": ["string", "null"], "enum": [*LANGUAGES, None],
-                              "description": "Language recognised in `text`, null when unclear."},
-        "intent": {
-            "type": "object", "additionalProperties": False, "required": ["name", "confidence"],
-            "properties": {"name": {"type": "string"}, "confidence": {"type": "number", "minimum": 0, "maximum": 1}},
-            "description": "What the message is, e.g. `objection_time+objection_modesty`, `greet`, `out_of_scope`.",
+        "language": {
+            "type": "string",
+            "enum": list(LANGUAGES),
+            "description": "Language of the advice.",
         },
-        "uncertain": {"type": "boolean",
-                      "description": "True when the classifier was unsure; the chat would ask which concern is meant."},
-        "objections": {"type": "array", "items": _OBJECTION,
-                       "description": "The recognised objections with advice; empty when the text is not an objection."},
+        "detected_language": {
+            "type": ["string", "null"],
+            "enum": [*LANGUAGES, None],
+            "description": "Language recognised in `text`, null when unclear.",
+        },
+        "intent": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["name", "confidence"],
+            "properties": {
+                "name": {"type": "string"},
+                "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+            },
+            "description": (
+                "What the message is, e.g. `objection_time+objection_modesty`, "
+                "`greet`, `out_of_scope`."
+            ),
+        },
+        "uncertain": {
+            "type": "boolean",
+            "description": (
+                "True when the classifier was unsure; "
+                "the chat would ask which concern is meant."
+            ),
+        },
+        "objections": {
+            "type": "array",
+            "items": _OBJECTION,
+            "description": (
+                "The recognised objections with advice; "
+                "empty when the text is not an objection."
+            ),
+        },
     },
 }
 
 ERROR: Dict[str, Any] = {
-    "type": "object", "additionalProperties": False, "required": ["error", "message"],
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["error", "message"],
     "properties": {
-        "error": {"type": "string", "description": "Machine-readable code.",
-                  "enum": ["unauthorized", "unsupported_media_type", "payload_too_large", "invalid_json",
-                           "invalid_request", "not_ready", "internal_error"]},
+        "error": {
+            "type": "string",
+            "description": "Machine-readable code.",
+            "enum": [
+                "unauthorized",
+                "unsupported_media_type",
+                "payload_too_large",
+                "invalid_json",
+                "invalid_request",
+                "not_ready",
+                "internal_error",
+            ],
+        },
         "message": {"type": "string", "description": "What is wrong, for people."},
         "details": {"type": "array", "items": {"type": "string"}},
     },
 }
 
 OBJECTIONS_RESPONSE: Dict[str, Any] = {
-    "type": "object", "additionalProperties": False, "required": ["objections"],
-    "properties": {"objections": {"type": "array", "items": {
-        "type": "object", "additionalProperties": False, "required": ["category", "label"],
-        "properties": {
-            "category": {"type": "string", "enum": list(CATEGORIES)},
-            "label": {"type": "object", "required": list(LANGUAGES),
-                      "properties": {lang: {"type": "string"} for lang in LANGUAGES}},
-        }}}},
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["objections"],
+    "properties": {
+        "objections": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["category", "label"],
+                "properties": {
+                    "category": {"type": "string", "enum": list(CATEGORIES)},
+                    "label": {
+                        "type": "object",
+                        "required": list(LANGUAGES),
+                        "properties": {lang: {"type": "string"} for lang in LANGUAGES},
+                    },
+                },
+            },
+        }
+    },
 }
 
 
+def _ref(schema: str) -> Dict[str, str]:
+    return {"$ref": f"#/components/schemas/{schema}"}
+
+
 def _error(description: str) -> Dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": _ref("Error")}},
+    }
 
 
 def document() -> Dict[str, Any]:
     unauthorized = _error("Missing or wrong token (`Authorization: Bearer <token>`).")
-    return copy.deepcopy({
-        "openapi": "3.1.0",
-        "info": {
-            "title": "Overstag advice API", "version": VERSION,
-            "description": "Advice for interviewers whose candidate hesitates: which concern the candidate "
-                           "voices, a sentence to acknowledge it, concessions that fit and what to avoid. "
-                           "Stateless: nothing is stored about the text.",
-        },
-        "security": [{"bearerAuth": []}],
-        "paths": {
-            "/api/v1/suggest": {"post": {
-                "operationId": "suggest",
-                "summary": "Advice for what a candidate said",
-                "requestBody": {"required": True, "content": {"application/json": {
-                    "schema": {"$ref": "#/components/schemas/SuggestRequest"}}}},
-                "responses": {
-                    "200": {"description": "The recognised objections with advice.",
-                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SuggestResponse"}}}},
-                    "400": _error("The body is not valid JSON."),
-                    "401": unauthorized,
-                    "413": _error(f"The body is larger than {MAX_BODY} bytes."),
-                    "415": _error("The body is not sent as application/json."),
-                    "422": _error("The JSON does not match SuggestRequest."),
-                    "503": _error("The language model is not loaded yet."),
+    return copy.deepcopy(
+        {
+            "openapi": "3.1.0",
+            "info": {
+                "title": "Overstag advice API",
+                "version": VERSION,
+                "description": (
+                    "Advice for interviewers whose candidate hesitates: "
+                    "which concern the candidate voices, "
+                    "a sentence to acknowledge it, "
+                    "concessions that fit and what to avoid. "
+                    "Stateless: nothing is stored about the text."
+                ),
+            },
+            "security": [{"bearerAuth": []}],
+            "paths": {
+                "/api/v1/suggest": {
+                    "post": {
+                        "operationId": "suggest",
+                        "summary": "Advice for what a candidate said",
+                        "requestBody": {
+                            "required": True,
+                            "content": {
+                                "application/json": {"schema": _ref("SuggestRequest")}
+                            },
+                        },
+                        "responses": {
+                            "200": {
+                                "description": "The recognised objections with advice.",
+                                "content": {
+                                    "application/json": {
+                                        "schema": _ref("SuggestResponse")
+                                    }
+                                },
+                            },
+                            "400": _error("The body is not valid JSON."),
+                            "401": unauthorized,
+                            "413": _error(f"The body is larger than {MAX_BODY} bytes."),
+                            "415": _error("The body is not sent as application/json."),
+                            "422": _error("The JSON does not match SuggestRequest."),
+                            "503": _error("The language model is not loaded yet."),
+                        },
+                    }
                 },
-            }},
-            "/api/v1/objections": {"get": {
-                "operationId": "listObjections",
-                "summary": "The objection categories Overstag recognises",
-                "responses": {
-                    "200": {"description": "Every category with its name in each language.",
-                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Objections"}}}},
-                    "401": unauthorized,
+                "/api/v1/objections": {
+                    "get": {
+                        "operationId": "listObjections",
+                        "summary": "The objection categories Overstag recognises",
+                        "responses": {
+                            "200": {
+                                "description": (
+                                    "Every category with its name in each language."
+                                ),
+                                "content": {
+                                    "application/json": {"schema": _ref("Objections")}
+                                },
+                            },
+                            "401": unauthorized,
+                        },
+                    }
                 },
-            }},
-            "/api/v1/openapi.json": {"get": {
-                "operationId": "openapi", "summary": "This document", "security": [],
-                "responses": {"200": {"description": "OpenAPI 3.1 document.",
-                                      "content": {"application/json": {"schema": {"type": "object"}}}}},
-            }},
-        },
-        "components": {
-            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
-                                               "description": "OVERSTAG_ADVICE_API_TOKEN, or the token in var/advice-api-token."}},
-            "schemas": {"SuggestRequest": SUGGEST_REQUEST, "SuggestResponse": SUGGEST_RESPONSE,
-                        "Objections": OBJECTIONS_RESPONSE, "Error": ERROR},
-        },
-    })
+                "/api/v1/openapi.json": {
+                    "get": {
+                        "operationId": "openapi",
+                        "summary": "This document",
+                        "security": [],
+                        "responses": {
+                            "200": {
+                                "description": "OpenAPI 3.1 document.",
+                                "content": {
+                                    "application/json": {"schema": {"type": "object"}}
+                                },
+                            }
+                        },
+                    }
+                },
+            },
+            "components": {
+                "securitySchemes": {
+                    "bearerAuth": {
+                        "type": "http",
+                        "scheme": "bearer",
+                        "description": (
+                            "OVERSTAG_ADVICE_API_TOKEN, "
+                            "or the token in var/advice-api-token."
+                        ),
+                    }
+                },
+                "schemas": {
+                    "SuggestRequest": SUGGEST_REQUEST,
+                    "SuggestResponse": SUGGEST_RESPONSE,
+                    "Objections": OBJECTIONS_RESPONSE,
+                    "Error": ERROR,
+                },
+            },
+        }
+    )

@@ -5,6 +5,7 @@ is parsed by the same NLU as the chat (`agent.parse_message`) but never touches
 a conversation or the tracker store. Every request except the OpenAPI document
 needs `Authorization: Bearer <token>`; every error is JSON.
 """
+
 from __future__ import annotations
 
 import hmac
@@ -13,6 +14,7 @@ import logging
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -27,35 +29,55 @@ logger = logging.getLogger(__name__)
 PREFIX = "/api/v1"
 
 
-def error(status: int, code: str, message: str, details: Optional[List[str]] = None,
-          headers: Optional[Dict[str, str]] = None) -> HTTPResponse:
+def error(
+    status: int,
+    code: str,
+    message: str,
+    details: Optional[List[str]] = None,
+    headers: Optional[Dict[str, str]] = None,
+) -> HTTPResponse:
     body: Dict[str, Any] = {"error": code, "message": message}
     if details:
         body["details"] = details
     return response.json(body, status=status, headers=headers)
 
 
-def _describe(problem) -> str:
-    """A short sentence for one schema violation (jsonschema's own repeats the whole value)."""
+def _describe(problem: ValidationError) -> str:
+    """A short sentence for one schema violation.
+
+    jsonschema's own message repeats the whole value.
+    """
     field = "/".join(str(p) for p in problem.absolute_path)
     kind = problem.validator
     if kind == "required":
-        missing = [name for name in problem.validator_value if name not in (problem.instance or {})]
+        missing = [
+            name
+            for name in problem.validator_value
+            if name not in (problem.instance or {})
+        ]
         return f"'{missing[0] if missing else 'text'}' is required."
     if kind == "additionalProperties":
         known = set(openapi.SUGGEST_REQUEST["properties"])
         extra = sorted(str(k) for k in problem.instance if k not in known)
-        return f"Unknown field(s): {', '.join(extra)[:200]}. Allowed: {', '.join(sorted(known))}."
+        return (
+            f"Unknown field(s): {', '.join(extra)[:200]}. "
+            f"Allowed: {', '.join(sorted(known))}."
+        )
     if not field:
-        return "The body must be a JSON object such as {\"text\": \"...\"}."
+        return 'The body must be a JSON object such as {"text": "..."}.'
     if kind == "type":
         return f"'{field}' must be a {problem.validator_value}."
     if kind in ("minLength", "pattern"):
         return f"'{field}' must contain at least one character that is not a space."
     if kind == "maxLength":
-        return f"'{field}' has {len(problem.instance)} characters; the limit is {problem.validator_value}."
+        return (
+            f"'{field}' has {len(problem.instance)} characters; "
+            f"the limit is {problem.validator_value}."
+        )
     if kind == "enum":
-        return f"'{field}' must be one of: {', '.join(map(str, problem.validator_value))}."
+        return (
+            f"'{field}' must be one of: {', '.join(map(str, problem.validator_value))}."
+        )
     return f"'{field}' does not match the schema ({kind})."
 
 
@@ -87,9 +109,14 @@ class AdviceApiInput(InputChannel):
         # compare with every token, in constant time, so timing tells nothing
         return any([hmac.compare_digest(given, known) for known in self.tokens])
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+    def blueprint(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Blueprint:
         api = Blueprint("overstag_api_v1", __name__)
-        unauthorized = ("unauthorized", "Send the API token as 'Authorization: Bearer <token>'.")
+        unauthorized = (
+            "unauthorized",
+            "Send the API token as 'Authorization: Bearer <token>'.",
+        )
         challenge = {"WWW-Authenticate": 'Bearer realm="overstag"'}
 
         @api.route("/openapi.json", methods=["GET"])
@@ -101,35 +128,59 @@ class AdviceApiInput(InputChannel):
             if not self.authorized(request):
                 return error(401, *unauthorized, headers=challenge)
             material = content.load()
-            return response.json({"objections": [
-                {"category": c, "label": dict(material.objections[c]["label"])} for c in CATEGORIES]})
+            return response.json(
+                {
+                    "objections": [
+                        {"category": c, "label": dict(material.objections[c]["label"])}
+                        for c in CATEGORIES
+                    ]
+                }
+            )
 
         @api.route("/suggest", methods=["POST"])
         async def suggest(request: Request) -> HTTPResponse:
             if not self.authorized(request):
                 return error(401, *unauthorized, headers=challenge)
-            media = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+            media = (
+                (request.headers.get("content-type") or "")
+                .split(";")[0]
+                .strip()
+                .lower()
+            )
             if media != "application/json":
-                return error(415, "unsupported_media_type", "Send the body as application/json.")
+                return error(
+                    415, "unsupported_media_type", "Send the body as application/json."
+                )
             body = request.body or b""
             if len(body) > openapi.MAX_BODY:
-                return error(413, "payload_too_large", f"The body may be at most {openapi.MAX_BODY} bytes.")
+                return error(
+                    413,
+                    "payload_too_large",
+                    f"The body may be at most {openapi.MAX_BODY} bytes.",
+                )
             try:
                 data = json.loads(body)
             except ValueError:
                 return error(400, "invalid_json", "The body is not valid JSON (UTF-8).")
-            problems = sorted(self.validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+            problems = sorted(
+                self.validator.iter_errors(data), key=lambda e: list(e.absolute_path)
+            )
             if problems:
                 details = [_describe(p) for p in problems][:10]
                 return error(422, "invalid_request", details[0], details)
             agent = getattr(request.app.ctx, "agent", None)
             if agent is None or not agent.is_ready():
-                return error(503, "not_ready", "The model is not loaded yet; try again shortly.")
+                return error(
+                    503, "not_ready", "The model is not loaded yet; try again shortly."
+                )
             text = data["text"].strip()
             try:
-                # a leading "/" would make Rasa read the text as an intent name, not as words
+                # a leading "/" would make Rasa read the text as an intent name,
+                # not as words
                 parse = await agent.parse_message(text.lstrip("/").strip() or "-")
-                result = advice.suggest(content.load(), parse, text, data.get("language"))
+                result = advice.suggest(
+                    content.load(), parse, text, data.get("language")
+                )
             except Exception:
                 logger.exception("The advice API failed on a valid request")
                 return error(500, "internal_error", "Something went wrong on our side.")

@@ -39,7 +39,8 @@ class PageContent:
             key, lang = match.group(1), match.group(2) or DEFAULT_LANGUAGE
             if key == "examples":
                 return "\n".join(
-                    f'<button type="button" class="example" lang="{html.escape(e["lang"])}">'
+                    '<button type="button" class="example" '
+                    f'lang="{html.escape(e["lang"])}">'
                     f"{html.escape(e['text'])}</button>"
                     for e in self.examples
                 )
@@ -61,8 +62,12 @@ def read(directory: Path = CONTENT_DIR) -> PageContent:
 def problems(content: PageContent, template: str) -> List[str]:
     found = [f"page.yml labels.{gap}" for gap in bilingual_gaps(dict(content.labels))]
     for key, value in content.labels.items():
-        if not isinstance(value, dict) or not all(isinstance(value.get(lang), str) for lang in LANGUAGES):
-            found.append(f"page.yml labels.{key}: needs a text in {' and '.join(LANGUAGES)}")
+        if not isinstance(value, dict) or not all(
+            isinstance(value.get(lang), str) for lang in LANGUAGES
+        ):
+            found.append(
+                f"page.yml labels.{key}: needs a text in {' and '.join(LANGUAGES)}"
+            )
     for match in PLACEHOLDER.finditer(template):
         key, lang = match.group(1), match.group(2)
         if key not in SPECIAL and key not in content.labels:
@@ -74,7 +79,9 @@ def problems(content: PageContent, template: str) -> List[str]:
     for number, example in enumerate(content.examples, start=1):
         ok = isinstance(example, dict) and example.get("lang") in LANGUAGES
         if not ok or not str(example.get("text") or "").strip():
-            found.append(f"page.yml examples #{number}: needs a text and a lang (en or nl)")
+            found.append(
+                f"page.yml examples #{number}: needs a text and a lang (en or nl)"
+            )
     return found
 
 
@@ -93,4 +100,3 @@ def load(directory: Path = CONTENT_DIR) -> PageContent:
 def page() -> str:
     """index.html filled in with the committed labels; read once per process."""
     return load().render(template())
-

@@ -4,6 +4,7 @@ Same URL and JSON as Rasa's `rest` channel, but bad input gets a JSON 400 that
 says what is wrong instead of an exception deep inside Rasa, and an answer that
 came back empty (Rasa's way of hiding an internal error) becomes a 503.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -11,7 +12,11 @@ import logging
 from asyncio import CancelledError
 from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple
 
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.channel import (
+    CollectingOutputChannel,
+    InputChannel,
+    UserMessage,
+)
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -36,8 +41,15 @@ def parse_request(request: Request) -> Tuple[Optional[Dict[str, Any]], Optional[
     sender = body.get("sender", "default")
     message = body.get("message")
     metadata = body.get("metadata")
-    if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS:
-        return None, f"'sender' must be a non-empty string of at most {MAX_SENDER_CHARS} characters."
+    if (
+        not isinstance(sender, str)
+        or not sender.strip()
+        or len(sender) > MAX_SENDER_CHARS
+    ):
+        return None, (
+            f"'sender' must be a non-empty string of at most {MAX_SENDER_CHARS} "
+            "characters."
+        )
     if not isinstance(message, str) or not message.strip():
         return None, "'message' must be a non-empty string."
     if len(message) > MAX_MESSAGE_CHARS:
@@ -73,7 +85,8 @@ class CheckedRestInput(InputChannel):
     ) -> Blueprint:
         module = inspect.getmodule(self)
         blueprint = Blueprint(
-            f"checked_webhook_{type(self).__name__}", module.__name__ if module else None
+            f"checked_webhook_{type(self).__name__}",
+            module.__name__ if module else None,
         )
         self.add_routes(blueprint)
 

@@ -20,6 +20,7 @@ What we change, and why:
   the Web API base URL is configurable so tests can use a local fake.
 - Secrets come from the environment (overstag.settings), never from a file.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -43,10 +44,10 @@ from overstag import settings
 
 logger = logging.getLogger(__name__)
 
-SLACK_MAX_BUTTONS = 25       # elements in one "actions" block
-SLACK_MAX_BUTTON_TEXT = 75   # characters of a button label
+SLACK_MAX_BUTTONS = 25  # elements in one "actions" block
+SLACK_MAX_BUTTON_TEXT = 75  # characters of a button label
 SLACK_MAX_SECTION_TEXT = 3000
-RETRY_WINDOW = 3600.0        # Slack retries for up to about an hour
+RETRY_WINDOW = 3600.0  # Slack retries for up to about an hour
 
 
 def to_mrkdwn(text: str) -> str:
@@ -55,7 +56,10 @@ def to_mrkdwn(text: str) -> str:
 
 
 class RecentKeys:
-    """Keys seen in the last `ttl` seconds, bounded in size; `add` says whether a key is new."""
+    """Keys seen in the last `ttl` seconds, bounded in size.
+
+    `add` says whether a key is new.
+    """
 
     def __init__(self, ttl: float = RETRY_WINDOW, size: int = 20_000) -> None:
         self.ttl, self.size = ttl, size
@@ -63,7 +67,10 @@ class RecentKeys:
 
     def add(self, *keys: Optional[str]) -> bool:
         now = time.monotonic()
-        while self._seen and (len(self._seen) > self.size or next(iter(self._seen.values())) < now - self.ttl):
+        while self._seen and (
+            len(self._seen) > self.size
+            or next(iter(self._seen.values())) < now - self.ttl
+        ):
             self._seen.popitem(last=False)
         keys = tuple(k for k in keys if k)
         if any(k in self._seen for k in keys):
@@ -74,37 +81,62 @@ class RecentKeys:
 
 
 class OverstagSlackBot(SlackBot):
-    """Rasa's Slack output with a configurable API URL and Slack-flavoured formatting."""
+    """Rasa's Slack output with a configurable API URL and Slack-flavoured
+    formatting."""
 
-    def __init__(self, token: Text, slack_channel: Optional[Text] = None,
-                 thread_id: Optional[Text] = None, proxy: Optional[Text] = None,
-                 api_url: Optional[str] = None) -> None:
+    def __init__(
+        self,
+        token: Text,
+        slack_channel: Optional[Text] = None,
+        thread_id: Optional[Text] = None,
+        proxy: Optional[Text] = None,
+        api_url: Optional[str] = None,
+    ) -> None:
         super().__init__(token, slack_channel, thread_id, proxy)
-        self.client = AsyncWebClient(token, proxy=proxy, base_url=api_url or settings.slack_api_url())
+        self.client = AsyncWebClient(
+            token, proxy=proxy, base_url=api_url or settings.slack_api_url()
+        )
 
     async def _post_message(self, channel: Text, **kwargs: Any) -> None:
-        # `as_user` only exists for classic Slack apps; apps made today post as their bot user anyway
+        # `as_user` only exists for classic Slack apps; apps made today post as
+        # their bot user anyway
         kwargs.pop("as_user", None)
         kwargs.pop("type", None)
         await super()._post_message(channel, **kwargs)
 
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+    async def send_text_message(
+        self, recipient_id: Text, text: Text, **kwargs: Any
+    ) -> None:
         recipient = self.slack_channel or recipient_id
         for part in text.strip().split("\n\n"):
             await self._post_message(channel=recipient, text=to_mrkdwn(part))
 
-    async def send_text_with_buttons(self, recipient_id: Text, text: Text,
-                                     buttons: List[Dict[Text, Any]], **kwargs: Any) -> None:
+    async def send_text_with_buttons(
+        self,
+        recipient_id: Text,
+        text: Text,
+        buttons: List[Dict[Text, Any]],
+        **kwargs: Any,
+    ) -> None:
         recipient = self.slack_channel or recipient_id
         text = to_mrkdwn(text)
         blocks: List[Dict[str, Any]] = [
-            {"type": "section", "text": {"type": "mrkdwn", "text": text[:SLACK_MAX_SECTION_TEXT]}}
+            {
+                "type": "section",
+                "text": {"type": "mrkdwn", "text": text[:SLACK_MAX_SECTION_TEXT]},
+            }
         ]
         elements = [
-            {"type": "button",
-             "text": {"type": "plain_text", "text": str(b["title"])[:SLACK_MAX_BUTTON_TEXT]},
-             "value": str(b["payload"])}
-            for b in buttons[:SLACK_MAX_BUTTONS] if b.get("payload")
+            {
+                "type": "button",
+                "text": {
+                    "type": "plain_text",
+                    "text": str(b["title"])[:SLACK_MAX_BUTTON_TEXT],
+                },
+                "value": str(b["payload"]),
+            }
+            for b in buttons[:SLACK_MAX_BUTTONS]
+            if b.get("payload")
         ]
         if elements:
             blocks.append({"type": "actions", "elements": elements})
@@ -123,31 +155,58 @@ class OverstagSlackInput(SlackInput):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         if not settings.slack_enabled():
             raise RasaException(
-                "The Slack channel needs OVERSTAG_SLACK_BOT_TOKEN and OVERSTAG_SLACK_SIGNING_SECRET."
+                "The Slack channel needs OVERSTAG_SLACK_BOT_TOKEN and "
+                "OVERSTAG_SLACK_SIGNING_SECRET."
             )
-        return cls(settings.slack_bot_token(), slack_signing_secret=settings.slack_signing_secret(),
-                   proxy=(credentials or {}).get("proxy"))
+        return cls(
+            settings.slack_bot_token(),
+            slack_signing_secret=settings.slack_signing_secret(),
+            proxy=(credentials or {}).get("proxy"),
+        )
 
-    def __init__(self, slack_token: Text, slack_signing_secret: Text = "",
-                 proxy: Optional[Text] = None, api_url: Optional[str] = None) -> None:
-        super().__init__(slack_token, proxy=proxy, use_threads=True,
-                         slack_retry_reason_header="x-slack-retry-reason",
-                         slack_retry_number_header="x-slack-retry-num",
-                         slack_signing_secret=slack_signing_secret, conversation_granularity="thread")
+    def __init__(
+        self,
+        slack_token: Text,
+        slack_signing_secret: Text = "",
+        proxy: Optional[Text] = None,
+        api_url: Optional[str] = None,
+    ) -> None:
+        super().__init__(
+            slack_token,
+            proxy=proxy,
+            use_threads=True,
+            slack_retry_reason_header="x-slack-retry-reason",
+            slack_retry_number_header="x-slack-retry-num",
+            slack_signing_secret=slack_signing_secret,
+            conversation_granularity="thread",
+        )
         self.api_url = api_url or settings.slack_api_url()
         self.seen = RecentKeys()
         self.threads: Set[str] = set()  # conversations Overstag takes part in, by id
-        self.tasks: Set[asyncio.Task] = set()  # messages being answered in the background
+        self.tasks: Set[asyncio.Task] = (
+            set()
+        )  # messages being answered in the background
 
-    def get_output_channel(self, channel: Optional[Text] = None,
-                           thread_id: Optional[Text] = None) -> OutputChannel:
-        return OverstagSlackBot(self.slack_token, channel or self.slack_channel, thread_id,
-                                self.proxy, self.api_url)
+    def get_output_channel(
+        self, channel: Optional[Text] = None, thread_id: Optional[Text] = None
+    ) -> OutputChannel:
+        return OverstagSlackBot(
+            self.slack_token,
+            channel or self.slack_channel,
+            thread_id,
+            self.proxy,
+            self.api_url,
+        )
 
     # -- conversations ----------------------------------------------------------
     @staticmethod
-    def conversation(user: str, channel: str, is_dm: bool, thread_ts: Optional[str],
-                     ts: Optional[str]) -> Tuple[str, Optional[str]]:
+    def conversation(
+        user: str,
+        channel: str,
+        is_dm: bool,
+        thread_ts: Optional[str],
+        ts: Optional[str],
+    ) -> Tuple[str, Optional[str]]:
         """(conversation id, thread to answer in) for a message or click.
 
         A direct message outside a thread belongs to the person's one running
@@ -173,12 +232,24 @@ class OverstagSlackInput(SlackInput):
         return bool(known)
 
     # -- handling ---------------------------------------------------------------
-    def _dispatch(self, on_new_message: Callable[[UserMessage], Awaitable[Any]], text: str,
-                  conversation_id: str, channel: str, thread: Optional[str],
-                  metadata: Dict[str, Any]) -> None:
-        """Hands the message to Rasa in the background: Slack wants an answer within 3 s."""
-        message = UserMessage(text, self.get_output_channel(channel, thread), conversation_id,
-                              input_channel=self.name(), metadata=metadata)
+    def _dispatch(
+        self,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        text: str,
+        conversation_id: str,
+        channel: str,
+        thread: Optional[str],
+        metadata: Dict[str, Any],
+    ) -> None:
+        """Hands the message to Rasa in the background: Slack wants an answer
+        within 3 s."""
+        message = UserMessage(
+            text,
+            self.get_output_channel(channel, thread),
+            conversation_id,
+            input_channel=self.name(),
+            metadata=metadata,
+        )
         task = asyncio.create_task(on_new_message(message))
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
@@ -187,20 +258,32 @@ class OverstagSlackInput(SlackInput):
     def _bot_users(body: Dict[str, Any]) -> List[str]:
         users = [u for u in body.get("authed_users") or [] if isinstance(u, str)]
         for authorization in body.get("authorizations") or []:
-            if isinstance(authorization, dict) and isinstance(authorization.get("user_id"), str):
+            if isinstance(authorization, dict) and isinstance(
+                authorization.get("user_id"), str
+            ):
                 users.append(authorization["user_id"])
         return users
 
-    async def _on_event(self, request: Request, body: Dict[str, Any],
-                        on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
+    async def _on_event(
+        self,
+        request: Request,
+        body: Dict[str, Any],
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> HTTPResponse:
         event = body.get("event")
-        if not isinstance(event, dict) or not self._is_user_message(body) or \
-                event.get("subtype") not in (None, "thread_broadcast"):
+        if (
+            not isinstance(event, dict)
+            or not self._is_user_message(body)
+            or event.get("subtype") not in (None, "thread_broadcast")
+        ):
             return response.text("ignored")
-        text, user, channel, ts = (event.get(k) for k in ("text", "user", "channel", "ts"))
+        text, user, channel, ts = (
+            event.get(k) for k in ("text", "user", "channel", "ts")
+        )
         thread_ts = event.get("thread_ts")
-        if not all(isinstance(v, str) and v for v in (text, user, channel, ts)) or \
-                (thread_ts is not None and not isinstance(thread_ts, str)):
+        if not all(isinstance(v, str) and v for v in (text, user, channel, ts)) or (
+            thread_ts is not None and not isinstance(thread_ts, str)
+        ):
             return response.text("ignored")
         bots = self._bot_users(body)
         if user in bots:
@@ -208,48 +291,95 @@ class OverstagSlackInput(SlackInput):
         is_dm = event.get("channel_type") == "im"
         conversation_id, thread = self.conversation(user, channel, is_dm, thread_ts, ts)
         if not is_dm and event.get("type") != "app_mention":
-            # a channel message without a mention counts only inside a thread Overstag is in
-            if not thread_ts or not await self._known_conversation(request, conversation_id):
+            # a channel message without a mention counts only inside a thread
+            # Overstag is in
+            if not thread_ts or not await self._known_conversation(
+                request, conversation_id
+            ):
                 return response.text("ignored")
         # one message can arrive as a retry, or as both `app_mention` and `message`
-        if not self.seen.add(f"msg:{channel}:{ts}", f"event:{body.get('event_id') or ''}"):
-            logger.info("Slack sent message %s:%s again (retry %s); not answering twice",
-                        channel, ts, request.headers.get(self.retry_num_header))
+        if not self.seen.add(
+            f"msg:{channel}:{ts}", f"event:{body.get('event_id') or ''}"
+        ):
+            logger.info(
+                "Slack sent message %s:%s again (retry %s); not answering twice",
+                channel,
+                ts,
+                request.headers.get(self.retry_num_header),
+            )
             return response.text("duplicate", headers={"X-Slack-No-Retry": "1"})
         if thread:
             self.threads.add(conversation_id)
         metadata = {"out_channel": channel, "thread_id": thread, "users": bots}
-        self._dispatch(on_new_message, self._sanitize_user_message(text, bots),
-                       conversation_id, channel, thread, metadata)
+        self._dispatch(
+            on_new_message,
+            self._sanitize_user_message(text, bots),
+            conversation_id,
+            channel,
+            thread,
+            metadata,
+        )
         return response.text("")
 
-    async def _on_interaction(self, payload: Dict[str, Any],
-                              on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
+    async def _on_interaction(
+        self,
+        payload: Dict[str, Any],
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> HTTPResponse:
         actions = payload.get("actions")
-        user = (payload.get("user") or {}).get("id") if isinstance(payload.get("user"), dict) else None
-        channel = (payload.get("channel") or {}).get("id") if isinstance(payload.get("channel"), dict) else None
-        message = payload.get("message") if isinstance(payload.get("message"), dict) else {}
-        if not (isinstance(actions, list) and actions and isinstance(actions[0], dict)
-                and isinstance(user, str) and isinstance(channel, str)):
-            return response.json({"error": "not a button click Overstag understands"}, status=400)
+        user = (
+            (payload.get("user") or {}).get("id")
+            if isinstance(payload.get("user"), dict)
+            else None
+        )
+        channel = (
+            (payload.get("channel") or {}).get("id")
+            if isinstance(payload.get("channel"), dict)
+            else None
+        )
+        message = (
+            payload.get("message") if isinstance(payload.get("message"), dict) else {}
+        )
+        if not (
+            isinstance(actions, list)
+            and actions
+            and isinstance(actions[0], dict)
+            and isinstance(user, str)
+            and isinstance(channel, str)
+        ):
+            return response.json(
+                {"error": "not a button click Overstag understands"}, status=400
+            )
         if not self._is_interactive_message(payload):
             return response.text("ignored")
         value = self._get_interactive_response(actions[0])
         if not isinstance(value, str) or not value:
             return response.text("ignored")  # e.g. a link button
-        if not self.seen.add(f"action:{payload.get('trigger_id') or actions[0].get('action_ts')}"):
+        if not self.seen.add(
+            f"action:{payload.get('trigger_id') or actions[0].get('action_ts')}"
+        ):
             return response.text("duplicate", headers={"X-Slack-No-Retry": "1"})
-        thread_ts = message.get("thread_ts") if isinstance(message.get("thread_ts"), str) else None
+        thread_ts = (
+            message.get("thread_ts")
+            if isinstance(message.get("thread_ts"), str)
+            else None
+        )
         ts = message.get("ts") if isinstance(message.get("ts"), str) else None
         # direct-message channel ids start with D
-        conversation_id, thread = self.conversation(user, channel, channel.startswith("D"), thread_ts, ts)
+        conversation_id, thread = self.conversation(
+            user, channel, channel.startswith("D"), thread_ts, ts
+        )
         if thread:
             self.threads.add(conversation_id)
         metadata = {"out_channel": channel, "thread_id": thread, "users": [user]}
-        self._dispatch(on_new_message, value, conversation_id, channel, thread, metadata)
+        self._dispatch(
+            on_new_message, value, conversation_id, channel, thread, metadata
+        )
         return response.text("")
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+    def blueprint(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Blueprint:
         slack_webhook = Blueprint("overstag_slack_webhook", __name__)
 
         @slack_webhook.route("/", methods=["GET"])
@@ -258,11 +388,24 @@ class OverstagSlackInput(SlackInput):
 
         @slack_webhook.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> HTTPResponse:
-            # Rasa's check: HMAC-SHA256 over "v0:<timestamp>:<body>", timestamp within 5 minutes
+            # Rasa's check: HMAC-SHA256 over "v0:<timestamp>:<body>", timestamp
+            # within 5 minutes
             if not self.is_request_from_slack_authentic(request):
-                return response.json({"error": "The request is not signed by Slack, or the signature is stale."},
-                                     status=HTTPStatus.UNAUTHORIZED)
-            content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+                return response.json(
+                    {
+                        "error": (
+                            "The request is not signed by Slack, "
+                            "or the signature is stale."
+                        )
+                    },
+                    status=HTTPStatus.UNAUTHORIZED,
+                )
+            content_type = (
+                (request.headers.get("content-type") or "")
+                .split(";")[0]
+                .strip()
+                .lower()
+            )
             try:
                 if content_type == "application/json":
                     body = json.loads(request.body or b"null")
@@ -277,7 +420,9 @@ class OverstagSlackInput(SlackInput):
                         raise ValueError("no payload object")
                     return await self._on_interaction(payload, on_new_message)
             except (ValueError, TypeError) as error:
-                return response.json({"error": f"Cannot read the request: {error}"}, status=400)
+                return response.json(
+                    {"error": f"Cannot read the request: {error}"}, status=400
+                )
             except Exception:  # an odd but signed request must not become a 500
                 logger.exception("Could not handle a Slack request")
                 return response.json({"error": "Cannot read the request."}, status=400)

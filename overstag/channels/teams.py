@@ -1,4 +1,5 @@
-"""Microsoft Teams (and other Bot Framework channels), built on Rasa's botframework connector.
+"""Microsoft Teams (and other Bot Framework channels), built on Rasa's
+botframework connector.
 
 Rasa 3.6's `BotFrameworkInput` falls short in ways that matter for a bot that
 is reachable from the internet:
@@ -18,6 +19,7 @@ handling and replaces those parts. Keys come from an injectable `KeySource`
 (by default the OpenID document at OVERSTAG_TEAMS_OPENID_URL, fetched
 asynchronously, cached for a day and refetched when an unknown key id appears).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -107,22 +109,34 @@ class OpenIdKeySource(KeySource):
                 if time.monotonic() - self.fetched_at > MIN_REFETCH:
                     try:
                         await self._fetch()
-                    except Exception as error:  # keep the old keys; the request fails below if it must
-                        logger.warning("Could not fetch Bot Framework keys from %s: %s", self.openid_url, error)
+                    except (
+                        Exception
+                    ) as error:  # keep the old keys; the request fails below if it must
+                        logger.warning(
+                            "Could not fetch Bot Framework keys from %s: %s",
+                            self.openid_url,
+                            error,
+                        )
                         self.fetched_at = time.monotonic() - KEY_CACHE + MIN_REFETCH
         return self.keys.get(kid)
 
 
 # -- the bot's own token, for replies ---------------------------------------------
 class BotTokenProvider:
-    """Client-credentials token from Microsoft's identity platform, cached until shortly before expiry.
+    """Client-credentials token from Microsoft's identity platform, cached until
+    shortly before expiry.
 
     Single-tenant bots must use their tenant's endpoint; multi-tenant ones use
     `botframework.com`, as Rasa does.
     """
 
-    def __init__(self, app_id: str, app_password: str, tenant_id: str = "",
-                 login_url: Optional[str] = None) -> None:
+    def __init__(
+        self,
+        app_id: str,
+        app_password: str,
+        tenant_id: str = "",
+        login_url: Optional[str] = None,
+    ) -> None:
         self.app_id, self.app_password = app_id, app_password
         base = login_url or settings.teams_login_url()
         self.token_url = f"{base}/{tenant_id or 'botframework.com'}/oauth2/v2.0/token"
@@ -134,20 +148,33 @@ class BotTokenProvider:
         async with self._lock:
             if self._token and time.monotonic() < self._expires:
                 return self._token
-            form = {"grant_type": "client_credentials", "client_id": self.app_id,
-                    "client_secret": self.app_password, "scope": BOT_FRAMEWORK_SCOPE}
+            form = {
+                "grant_type": "client_credentials",
+                "client_id": self.app_id,
+                "client_secret": self.app_password,
+                "scope": BOT_FRAMEWORK_SCOPE,
+            }
             try:
                 async with aiohttp.ClientSession(timeout=HTTP_TIMEOUT) as session:
                     async with session.post(self.token_url, data=form) as reply:
                         data = await reply.json(content_type=None)
                         if reply.status != 200 or "access_token" not in data:
-                            logger.error("No Bot Framework token from %s: %s %s", self.token_url, reply.status, data)
+                            logger.error(
+                                "No Bot Framework token from %s: %s %s",
+                                self.token_url,
+                                reply.status,
+                                data,
+                            )
                             return None
             except Exception as error:
-                logger.error("No Bot Framework token from %s: %s", self.token_url, error)
+                logger.error(
+                    "No Bot Framework token from %s: %s", self.token_url, error
+                )
                 return None
             self._token = data["access_token"]
-            self._expires = time.monotonic() + max(int(data.get("expires_in", 3600)) - 120, 30)
+            self._expires = time.monotonic() + max(
+                int(data.get("expires_in", 3600)) - 120, 30
+            )
             return self._token
 
 
@@ -155,10 +182,18 @@ class BotTokenProvider:
 class TeamsBot(BotFramework):
     """Replies through the Bot Connector at the activity's (verified) serviceUrl."""
 
-    def __init__(self, app_id: Text, app_password: Text, conversation: Dict[Text, Any], bot: Text,
-                 service_url: Text, tokens: BotTokenProvider, buttons: str = "card",
-                 reply_to: Optional[str] = None,
-                 remember_buttons: Optional[Callable[[List[Dict[str, Any]]], None]] = None) -> None:
+    def __init__(
+        self,
+        app_id: Text,
+        app_password: Text,
+        conversation: Dict[Text, Any],
+        bot: Text,
+        service_url: Text,
+        tokens: BotTokenProvider,
+        buttons: str = "card",
+        reply_to: Optional[str] = None,
+        remember_buttons: Optional[Callable[[List[Dict[str, Any]]], None]] = None,
+    ) -> None:
         super().__init__(app_id, app_password, conversation, bot, service_url)
         self.tokens, self.buttons, self.reply_to = tokens, buttons, reply_to
         self.remember_buttons = remember_buttons
@@ -168,7 +203,9 @@ class TeamsBot(BotFramework):
         # Teams joins single line breaks; a blank line keeps each bullet on its own line
         return re.sub(r"(?<!\n)\n(?!\n)", "\n\n", text.strip())
 
-    def prepare_message(self, recipient_id: Text, message_data: Dict[Text, Any]) -> Dict[Text, Any]:
+    def prepare_message(
+        self, recipient_id: Text, message_data: Dict[Text, Any]
+    ) -> Dict[Text, Any]:
         message = super().prepare_message(recipient_id, message_data)
         message.setdefault("textFormat", "markdown")
         if self.reply_to:
@@ -176,39 +213,83 @@ class TeamsBot(BotFramework):
         return message
 
     async def send(self, message_data: Dict[Text, Any]) -> None:
-        url = f"{self.global_uri}conversations/{quote(str(self.conversation['id']), safe='')}/activities"
+        conversation_id = quote(str(self.conversation["id"]), safe="")
+        url = f"{self.global_uri}conversations/{conversation_id}/activities"
         token = await self.tokens.token()
         if not token:
             logger.error("Not replying on Teams: the bot has no access token")
             return
-        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        headers = {
+            "Authorization": f"Bearer {token}",
+            "Content-Type": "application/json",
+        }
         try:
             async with aiohttp.ClientSession(timeout=HTTP_TIMEOUT) as session:
-                async with session.post(url, data=json.dumps(message_data), headers=headers) as reply:
+                async with session.post(
+                    url, data=json.dumps(message_data), headers=headers
+                ) as reply:
                     if reply.status >= 300:
-                        logger.error("The Bot Connector refused a reply: %s %s", reply.status, await reply.text())
+                        logger.error(
+                            "The Bot Connector refused a reply: %s %s",
+                            reply.status,
+                            await reply.text(),
+                        )
         except Exception as error:
             logger.error("Could not reach the Bot Connector at %s: %s", url, error)
 
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        await self.send(self.prepare_message(recipient_id, {"text": self.markdown(text)}))
+    async def send_text_message(
+        self, recipient_id: Text, text: Text, **kwargs: Any
+    ) -> None:
+        await self.send(
+            self.prepare_message(recipient_id, {"text": self.markdown(text)})
+        )
 
-    async def send_text_with_buttons(self, recipient_id: Text, text: Text,
-                                     buttons: List[Dict[Text, Any]], **kwargs: Any) -> None:
+    async def send_text_with_buttons(
+        self,
+        recipient_id: Text,
+        text: Text,
+        buttons: List[Dict[Text, Any]],
+        **kwargs: Any,
+    ) -> None:
         buttons = [b for b in buttons if b.get("payload") and b.get("title")]
         if self.buttons == "suggested":
-            # Teams shows suggested actions in one-to-one chats only, and only as imBack:
-            # the button's title is sent back as text and mapped to its payload on arrival
+            # Teams shows suggested actions in one-to-one chats only, and only as
+            # imBack: the button's title is sent back as text and mapped to its
+            # payload on arrival
             if self.remember_buttons:
                 self.remember_buttons(buttons)
-            message = {"text": self.markdown(text), "suggestedActions": {"actions": [
-                {"type": "imBack", "title": b["title"], "value": b["title"]} for b in buttons]}}
+            message = {
+                "text": self.markdown(text),
+                "suggestedActions": {
+                    "actions": [
+                        {"type": "imBack", "title": b["title"], "value": b["title"]}
+                        for b in buttons
+                    ]
+                },
+            }
         else:
             # messageBack sends the payload to the bot but shows the title in the chat
-            card = {"text": self.markdown(text), "buttons": [
-                {"type": "messageBack", "title": b["title"], "text": b["payload"],
-                 "displayText": b["title"], "value": {"payload": b["payload"]}} for b in buttons]}
-            message = {"attachments": [{"contentType": "application/vnd.microsoft.card.hero", "content": card}]}
+            card = {
+                "text": self.markdown(text),
+                "buttons": [
+                    {
+                        "type": "messageBack",
+                        "title": b["title"],
+                        "text": b["payload"],
+                        "displayText": b["title"],
+                        "value": {"payload": b["payload"]},
+                    }
+                    for b in buttons
+                ],
+            }
+            message = {
+                "attachments": [
+                    {
+                        "contentType": "application/vnd.microsoft.card.hero",
+                        "content": card,
+                    }
+                ]
+            }
         await self.send(self.prepare_message(recipient_id, message))
 
 
@@ -230,14 +311,29 @@ class TeamsInput(BotFrameworkInput):
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         if not settings.teams_enabled():
-            raise RasaException("The Teams channel needs OVERSTAG_TEAMS_APP_ID and OVERSTAG_TEAMS_APP_PASSWORD.")
-        return cls(settings.teams_app_id(), settings.teams_app_password(), settings.teams_tenant_id(),
-                   buttons=settings.teams_buttons())
+            raise RasaException(
+                "The Teams channel needs OVERSTAG_TEAMS_APP_ID and "
+                "OVERSTAG_TEAMS_APP_PASSWORD."
+            )
+        return cls(
+            settings.teams_app_id(),
+            settings.teams_app_password(),
+            settings.teams_tenant_id(),
+            buttons=settings.teams_buttons(),
+        )
 
-    def __init__(self, app_id: Text, app_password: Text, tenant_id: str = "",
-                 key_source: Optional[KeySource] = None, tokens: Optional[BotTokenProvider] = None,
-                 buttons: str = "card", issuer: str = BOT_FRAMEWORK_ISSUER) -> None:
-        # Rasa's constructor fetches Microsoft's keys right here; we fetch them on first use
+    def __init__(
+        self,
+        app_id: Text,
+        app_password: Text,
+        tenant_id: str = "",
+        key_source: Optional[KeySource] = None,
+        tokens: Optional[BotTokenProvider] = None,
+        buttons: str = "card",
+        issuer: str = BOT_FRAMEWORK_ISSUER,
+    ) -> None:
+        # Rasa's constructor fetches Microsoft's keys right here; we fetch them on
+        # first use
         self.app_id, self.app_password, self.tenant_id = app_id, app_password, tenant_id
         self.jwt_keys: Dict[Text, Any] = {}
         self.jwt_update_time = datetime.datetime.now()
@@ -245,14 +341,19 @@ class TeamsInput(BotFrameworkInput):
         self.tokens = tokens or BotTokenProvider(app_id, app_password, tenant_id)
         self.buttons, self.issuer = buttons, issuer
         self.seen = RecentKeys()
-        self.offered: Dict[str, Dict[str, str]] = {}  # conversation -> button title -> payload
+        self.offered: Dict[
+            str, Dict[str, str]
+        ] = {}  # conversation -> button title -> payload
         self._background_tasks: Set[asyncio.Task] = set()
 
-    def _update_cached_jwk_keys(self) -> None:  # pragma: no cover - Rasa's blocking fetch, unused
+    def _update_cached_jwk_keys(
+        self,
+    ) -> None:  # pragma: no cover - Rasa's blocking fetch, unused
         raise NotImplementedError("keys come from the key source")
 
     async def verify(self, auth_header: Optional[str]) -> Dict[str, Any]:
-        """The token's claims, after checking signature, issuer, audience and lifetime."""
+        """The token's claims, after checking signature, issuer, audience and
+        lifetime."""
         match = re.fullmatch(r"Bearer\s+(\S+)", (auth_header or "").strip())
         if not match:
             raise AuthError("No Bearer token in the Authorization header.")
@@ -267,9 +368,15 @@ class TeamsInput(BotFrameworkInput):
         if not jwk:
             raise AuthError("The token is signed with an unknown key.")
         try:
-            claims = jwt.decode(token, key=RSAAlgorithm.from_jwk(json.dumps(jwk)), algorithms=["RS256"],
-                                audience=self.app_id, issuer=self.issuer, leeway=CLOCK_SKEW,
-                                options={"require": ["exp", "iss", "aud"]})
+            claims = jwt.decode(
+                token,
+                key=RSAAlgorithm.from_jwk(json.dumps(jwk)),
+                algorithms=["RS256"],
+                audience=self.app_id,
+                issuer=self.issuer,
+                leeway=CLOCK_SKEW,
+                options={"require": ["exp", "iss", "aud"]},
+            )
         except (jwt.PyJWTError, ValueError, TypeError) as error:
             raise AuthError(f"The token is not valid: {error}") from None
         claims["_endorsements"] = jwk.get("endorsements")
@@ -282,16 +389,22 @@ class TeamsInput(BotFrameworkInput):
             raise AuthError("The signing key is not endorsed for this channel.")
         service_url = activity.get("serviceUrl")
         claimed = claims.get("serviceurl") or claims.get("serviceUrl")
-        if not isinstance(service_url, str) or not isinstance(claimed, str) or \
-                service_url.rstrip("/").lower() != claimed.rstrip("/").lower():
+        if (
+            not isinstance(service_url, str)
+            or not isinstance(claimed, str)
+            or service_url.rstrip("/").lower() != claimed.rstrip("/").lower()
+        ):
             # our own access token goes to serviceUrl with every reply
             raise AuthError("The activity's serviceUrl is not the one in the token.")
         if self.tenant_id and activity.get("channelId") == "msteams":
-            tenant = _dict(_dict(activity.get("channelData")).get("tenant")).get("id") \
-                or _dict(activity.get("conversation")).get("tenantId")
+            tenant = _dict(_dict(activity.get("channelData")).get("tenant")).get(
+                "id"
+            ) or _dict(activity.get("conversation")).get("tenantId")
             if tenant != self.tenant_id:
-                raise AuthError("This bot serves one Microsoft 365 tenant, and it is not this one.",
-                                HTTPStatus.FORBIDDEN)
+                raise AuthError(
+                    "This bot serves one Microsoft 365 tenant, and it is not this one.",
+                    HTTPStatus.FORBIDDEN,
+                )
 
     @staticmethod
     def conversation_id(activity: Dict[str, Any]) -> str:
@@ -309,39 +422,66 @@ class TeamsInput(BotFrameworkInput):
         """The text without @-mentions of the bot (Teams puts <at>Name</at> in it)."""
         text = activity.get("text") if isinstance(activity.get("text"), str) else ""
         bot = _dict(activity.get("recipient")).get("id")
-        entities = activity.get("entities") if isinstance(activity.get("entities"), list) else []
+        entities = (
+            activity.get("entities")
+            if isinstance(activity.get("entities"), list)
+            else []
+        )
         for entity in map(_dict, entities):
-            if entity.get("type") == "mention" and _dict(entity.get("mentioned")).get("id") == bot \
-                    and isinstance(entity.get("text"), str) and entity["text"]:
+            if (
+                entity.get("type") == "mention"
+                and _dict(entity.get("mentioned")).get("id") == bot
+                and isinstance(entity.get("text"), str)
+                and entity["text"]
+            ):
                 text = text.replace(entity["text"], " ")
         # other people's mentions keep their name, without the markup
         return MENTION.sub(lambda m: m.group(1), text).strip()
 
     def _remember(self, conversation_id: str) -> Callable[[List[Dict[str, Any]]], None]:
         def remember(buttons: List[Dict[str, Any]]) -> None:
-            self.offered[conversation_id] = {str(b["title"]).strip().lower(): str(b["payload"]) for b in buttons}
+            self.offered[conversation_id] = {
+                str(b["title"]).strip().lower(): str(b["payload"]) for b in buttons
+            }
             while len(self.offered) > 10_000:
                 self.offered.pop(next(iter(self.offered)))
+
         return remember
 
-    def _handle(self, activity: Dict[str, Any], on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+    def _handle(
+        self,
+        activity: Dict[str, Any],
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> None:
         conversation_id = self.conversation_id(activity)
         text = self.message_text(activity)
         # a suggested-action click arrives as the title; turn it back into the payload
         text = self.offered.get(conversation_id, {}).get(text.lower(), text)
         if not text:
             return
-        out = TeamsBot(self.app_id, self.app_password, activity["conversation"], activity.get("recipient"),
-                       activity["serviceUrl"], self.tokens, self.buttons, activity.get("id"),
-                       self._remember(conversation_id))
+        out = TeamsBot(
+            self.app_id,
+            self.app_password,
+            activity["conversation"],
+            activity.get("recipient"),
+            activity["serviceUrl"],
+            self.tokens,
+            self.buttons,
+            activity.get("id"),
+            self._remember(conversation_id),
+        )
         metadata = self.add_attachments_to_metadata(activity, None)
-        message = UserMessage(text, out, conversation_id, input_channel=self.name(), metadata=metadata)
+        message = UserMessage(
+            text, out, conversation_id, input_channel=self.name(), metadata=metadata
+        )
         # answer the Bot Connector at once; the replies follow through its REST API
         task = asyncio.create_task(on_new_message(message))
         self._background_tasks.add(task)
         task.add_done_callback(self._background_tasks.discard)
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+    def blueprint(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Blueprint:
         webhook_blueprint = Blueprint("overstag_teams_webhook", __name__)
 
         @webhook_blueprint.route("/", methods=["GET"])
@@ -358,29 +498,50 @@ class TeamsInput(BotFrameworkInput):
             try:
                 activity = json.loads(request.body or b"null")
             except ValueError:
-                return response.json({"error": "The body is not valid JSON."}, status=400)
+                return response.json(
+                    {"error": "The body is not valid JSON."}, status=400
+                )
             if not isinstance(activity, dict):
-                return response.json({"error": "The body must be an activity object."}, status=400)
+                return response.json(
+                    {"error": "The body must be an activity object."}, status=400
+                )
             try:
                 self.check_activity(claims, activity)
             except AuthError as error:
                 logger.warning("Refused a Bot Framework activity: %s", error)
                 return response.json({"error": str(error)}, status=error.status)
             if activity.get("type") != "message":
-                return response.json({})  # conversationUpdate, typing, ...: nothing to say
-            well_formed = (isinstance(activity.get("from"), dict) and activity["from"].get("id")
-                           and isinstance(activity.get("conversation"), dict) and activity["conversation"].get("id"))
+                return response.json(
+                    {}
+                )  # conversationUpdate, typing, ...: nothing to say
+            well_formed = (
+                isinstance(activity.get("from"), dict)
+                and activity["from"].get("id")
+                and isinstance(activity.get("conversation"), dict)
+                and activity["conversation"].get("id")
+            )
             if not well_formed:
-                return response.json({"error": "A message activity needs 'from.id' and 'conversation.id'."},
-                                     status=400)
-            if not self.seen.add(f"{activity['conversation']['id']}:{activity.get('id') or ''}"
-                                 if activity.get("id") else None):
+                return response.json(
+                    {
+                        "error": (
+                            "A message activity needs 'from.id' and 'conversation.id'."
+                        )
+                    },
+                    status=400,
+                )
+            if not self.seen.add(
+                f"{activity['conversation']['id']}:{activity.get('id') or ''}"
+                if activity.get("id")
+                else None
+            ):
                 return response.json({})  # delivered twice
             try:
                 self._handle(activity, on_new_message)
             except Exception:  # an odd but authenticated activity must not become a 500
                 logger.exception("Could not handle a Bot Framework activity")
-                return response.json({"error": "The activity could not be read."}, status=400)
+                return response.json(
+                    {"error": "The activity could not be read."}, status=400
+                )
             return response.json({})
 
         return webhook_blueprint

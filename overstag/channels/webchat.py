@@ -3,6 +3,7 @@
 Page and API share one origin, so no CORS setting is needed, and the page's
 assets are files in `web/`: nothing is fetched from elsewhere.
 """
+
 from __future__ import annotations
 
 from typing import Text
@@ -29,24 +30,30 @@ class WebChatInput(CheckedRestInput):
         return "chat"
 
     def add_routes(self, blueprint: Blueprint) -> None:
-        # the delivery loop needs a hook into the server's start and stop; this channel is in
-        # every configuration (the committed credentials.yml), so it provides one
+        # the delivery loop needs a hook into the server's start and stop; this
+        # channel is in every configuration (the committed credentials.yml), so it
+        # provides one
         delivery.register(blueprint)
 
         @blueprint.route("/updates", methods=["GET"])
         async def updates(request: Request) -> HTTPResponse:
-            """Messages the server sent on its own (reminders) after `after` (a timestamp)."""
+            """Messages the server sent on its own (reminders) after `after`
+            (a timestamp)."""
             sender = request.args.get("sender") or ""
             try:
                 after = float(request.args.get("after") or 0)
             except ValueError:
-                return response.json({"error": "after must be a number (a timestamp)"}, status=400)
+                return response.json(
+                    {"error": "after must be a number (a timestamp)"}, status=400
+                )
             if not sender or len(sender) > MAX_SENDER_CHARS:
                 problem = f"sender is required (at most {MAX_SENDER_CHARS} characters)"
                 return response.json({"error": problem}, status=400)
             agent = getattr(request.app.ctx, "agent", None)
             if agent is None or not agent.is_ready():
-                return response.json({"error": "the model is still loading"}, status=503)
+                return response.json(
+                    {"error": "the model is still loading"}, status=503
+                )
             messages = await delivery.pushed_messages(agent, sender, after)
             return response.json(payloads.pushed(messages))
 
@@ -57,6 +64,10 @@ class WebChatInput(CheckedRestInput):
         @blueprint.route("/static/<name>", methods=["GET"])
         async def asset(request: Request, name: str) -> HTTPResponse:
             path = (WEB_DIR / name).resolve()
-            if path.parent != WEB_DIR or path.suffix not in _TYPES or not path.is_file():
+            if (
+                path.parent != WEB_DIR
+                or path.suffix not in _TYPES
+                or not path.is_file()
+            ):
                 return response.json({"error": "not found"}, status=404)
             return await response.file(path, mime_type=_TYPES[path.suffix])

@@ -3,6 +3,7 @@
 `Shown` records per category which acknowledgements, concessions and warnings
 the interviewer has already seen; it travels in a Rasa slot as plain JSON.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -32,14 +33,22 @@ def _entry(shown: Shown, category: str) -> Dict[str, List]:
     return shown.setdefault(category, {"acks": [], "concessions": [], "avoid": []})
 
 
-def _take_concessions(content: Content, category: str, entry: Dict[str, List], count: int) -> List[str]:
-    fresh = [c for c in content.objections[category]["concessions"] if c not in entry["concessions"]]
+def _take_concessions(
+    content: Content, category: str, entry: Dict[str, List], count: int
+) -> List[str]:
+    fresh = [
+        c
+        for c in content.objections[category]["concessions"]
+        if c not in entry["concessions"]
+    ]
     taken = fresh[:count]
     entry["concessions"].extend(taken)
     return taken
 
 
-def _advice(content: Content, category: str, lang: str, shown: Shown, offers: int) -> Optional[Advice]:
+def _advice(
+    content: Content, category: str, lang: str, shown: Shown, offers: int
+) -> Optional[Advice]:
     material = content.objections[category]
     entry = _entry(shown, category)
     ack = _next_unseen(len(material["acknowledgements"][lang]), entry["acks"])
@@ -61,16 +70,23 @@ def _advice(content: Content, category: str, lang: str, shown: Shown, offers: in
     )
 
 
-def coach(content: Content, categories: List[str], lang: str, shown: Shown) -> List[Advice]:
-    """First advice for newly raised objections: three offers for one, two each for several."""
+def coach(
+    content: Content, categories: List[str], lang: str, shown: Shown
+) -> List[Advice]:
+    """First advice for newly raised objections: three offers for one, two each for
+    several."""
     offers = 3 if len(categories) == 1 else 2
     for category in categories:
         # the same objection raised again starts afresh rather than running dry
         shown.pop(category, None)
-    return [a for a in (_advice(content, c, lang, shown, offers) for c in categories) if a]
+    return [
+        a for a in (_advice(content, c, lang, shown, offers) for c in categories) if a
+    ]
 
 
-def another(content: Content, categories: List[str], lang: str, shown: Shown) -> List[Advice]:
+def another(
+    content: Content, categories: List[str], lang: str, shown: Shown
+) -> List[Advice]:
     """One more, unseen, suggestion per category; empty when all have been shown."""
     return [a for a in (_advice(content, c, lang, shown, 1) for c in categories) if a]
 
@@ -81,5 +97,9 @@ def if_still_no(content: Content, categories: List[str], lang: str) -> List[str]
         return list(content.objections[REFUSAL]["if_still_no"][lang])
     steps: List[str] = []
     for category in categories:
-        steps.extend(s for s in content.objections[category]["if_still_no"][lang] if s not in steps)
+        steps.extend(
+            s
+            for s in content.objections[category]["if_still_no"][lang]
+            if s not in steps
+        )
     return steps

@@ -132,7 +132,9 @@ def _objection_problems(content: Content) -> List[str]:
             if not _text((entry.get("label") or {}).get(lang)):
                 found.append(f"{category}: no {lang} label")
             for field in ("acknowledgements", "avoid", "if_still_no"):
-                items = [i for i in (entry.get(field) or {}).get(lang) or [] if _text(i)]
+                items = [
+                    i for i in (entry.get(field) or {}).get(lang) or [] if _text(i)
+                ]
                 if len(items) < MINIMUM[field]:
                     found.append(
                         f"{category}: {field} in {lang} has {len(items)}, "

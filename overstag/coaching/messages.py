@@ -3,15 +3,17 @@
 What the interviewer can say goes in a message of its own, so it can be copied
 as it is.
 """
+
 from __future__ import annotations
 
-from typing import Dict, List
+from typing import Dict, List, Tuple
 
 from overstag.coaching.advice import Advice
 from overstag.coaching.content import Content
 
 Message = Dict[str, object]
-NEXT_STEPS = (
+Steps = Tuple[Tuple[str, str], ...]  # (button label key, payload)
+NEXT_STEPS: Steps = (
     ("another_suggestion", "/ask_another_suggestion"),
     ("practise", "/start_rehearsal"),
     ("still_no", "/still_no"),
@@ -20,20 +22,35 @@ NEXT_STEPS = (
 )
 
 
-REHEARSAL_STEPS = (("hint", "/hint"), ("retry", "/retry_turn"), ("stop", "/stop_rehearsal"))
-AFTER_REHEARSAL = (("practise_again", "/start_rehearsal"), ("progress", "/my_progress"), ("start_over", "/start_over"))
+REHEARSAL_STEPS: Steps = (
+    ("hint", "/hint"),
+    ("retry", "/retry_turn"),
+    ("stop", "/stop_rehearsal"),
+)
+AFTER_REHEARSAL: Steps = (
+    ("practise_again", "/start_rehearsal"),
+    ("progress", "/my_progress"),
+    ("start_over", "/start_over"),
+)
 
 
-def steps(*names: str):
+def steps(*names: str) -> Steps:
     """The next-step buttons with these names, in NEXT_STEPS order."""
     return tuple(step for step in NEXT_STEPS if step[0] in names)
 
 
-def buttons(content: Content, lang: str, keys=NEXT_STEPS) -> List[Dict[str, str]]:
-    return [{"title": content.button(key, lang), "payload": payload} for key, payload in keys]
+def buttons(
+    content: Content, lang: str, keys: Steps = NEXT_STEPS
+) -> List[Dict[str, str]]:
+    return [
+        {"title": content.button(key, lang), "payload": payload}
+        for key, payload in keys
+    ]
 
 
-def advice_messages(content: Content, advice: Advice, lang: str, lead: str = "") -> List[Message]:
+def advice_messages(
+    content: Content, advice: Advice, lang: str, lead: str = ""
+) -> List[Message]:
     """`lead` (an intro or the objection's label) shares a bubble with the heading."""
     messages: List[Message] = []
     if advice.say:
@@ -46,7 +63,9 @@ def advice_messages(content: Content, advice: Advice, lang: str, lead: str = "")
     if advice.offers:
         lines.append(f"**{content.reply('heading_offer', lang)}**")
         # "Tip" reads the same in Dutch and English
-        lines.extend(f"• **{o['title']}**: {o['say']}\n   Tip: {o['how']}" for o in advice.offers)
+        lines.extend(
+            f"• **{o['title']}**: {o['say']}\n   Tip: {o['how']}" for o in advice.offers
+        )
     if advice.avoid:
         lines.append(f"**{content.reply('heading_avoid', lang)}**")
         lines.append(f"• {advice.avoid}")

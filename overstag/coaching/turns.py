@@ -105,7 +105,9 @@ def another(turn: Turn) -> Reply:
     seen = shown(turn)
     advice = coaching.another(material, categories, lang, seen)
     if not advice:
-        steps = messages.steps("practise", "still_no", "different_objection", "start_over")
+        steps = messages.steps(
+            "practise", "still_no", "different_objection", "start_over"
+        )
         return reply.say(
             material.reply("no_more_suggestions", lang),
             messages.buttons(material, lang, steps),

@@ -36,7 +36,8 @@ def is_stop(text: str, material: FollowUp) -> bool:
 
 
 def candidate_name(text: str, material: FollowUp) -> Optional[str]:
-    """A single first name or pseudonym, capitalised; None for full names or sentences."""
+    """A single first name or pseudonym, capitalised; None for a full name or a
+    sentence."""
     cleaned = material.reading.name_lead.sub("", _clean(text))
     if not NAME.match(cleaned) or len(cleaned) > MAX_NAME_CHARS:
         return None
@@ -60,7 +61,8 @@ def _number(token: str, numbers: Mapping[str, int]) -> Optional[float]:
 
 
 def duration_minutes(text: str, material: FollowUp) -> Optional[int]:
-    """Minutes from "45 minutes", "an hour", "anderhalf uur", "1,5 uur", "half an hour"."""
+    """Minutes from "45 minutes", "an hour", "anderhalf uur", "1,5 uur", "half an
+    hour"."""
     reading = material.reading
     t = " " + _clean(text).lower() + " "
     for small, plain in reading.diminutives.items():
@@ -81,7 +83,9 @@ def duration_minutes(text: str, material: FollowUp) -> Optional[int]:
         if not bare:
             return None
         number = _number(bare.group(1), numbers) or 0.0
-        minutes = number * 60 if number <= 4 else number  # "1.5" means hours, "45" minutes
+        minutes = (
+            number * 60 if number <= 4 else number
+        )  # "1.5" means hours, "45" minutes
     minutes = int(round(minutes))
     return minutes if MIN_MINUTES <= minutes <= MAX_MINUTES else None
 
@@ -104,7 +108,8 @@ def describe_minutes(minutes: int, lang: str, material: FollowUp) -> str:
 
 
 def choice(text: str, options: dict) -> Optional[str]:
-    """The option whose words (either language) the answer contains; the longest word wins."""
+    """The option whose words (either language) the answer contains; the longest word
+    wins."""
     cleaned = _clean(text).lower()
     best: Tuple[int, Optional[str]] = (0, None)
     for key, option in options.items():
@@ -176,7 +181,9 @@ def correction(text: str, material: FollowUp) -> Optional[Tuple[str, Optional[st
                         lowered,
                     )
                     if value:
-                        return field, cleaned[len(cleaned) - len(value.group(1)) :].strip()
+                        return field, cleaned[
+                            len(cleaned) - len(value.group(1)) :
+                        ].strip()
                     named = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", lowered)
                     if named and reading.change.search(lowered):
                         return field, None

@@ -89,7 +89,9 @@ def _form_problems(form: Mapping[str, Any]) -> List[str]:
         for key, choice in ((form.get("choices") or {}).get(slot) or {}).items():
             for lang in LANGUAGES:
                 entry = (choice or {}).get(lang) or {}
-                if not (entry.get("label") and entry.get("text") and entry.get("words")):
+                if not (
+                    entry.get("label") and entry.get("text") and entry.get("words")
+                ):
                     where = f"form.choices.{slot}.{key}.{lang}"
                     found.append(f"{where}: needs label, text and words")
     for key in WORD_LISTS:

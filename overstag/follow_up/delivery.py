@@ -43,7 +43,9 @@ async def deliver_due(agent: Any, now: Optional[dt.datetime] = None) -> int:
             done = True
             delivered += 1
         except Exception:
-            logger.exception("Reminder %s could not be delivered; it stays due.", reminder["id"])
+            logger.exception(
+                "Reminder %s could not be delivered; it stays due.", reminder["id"]
+            )
         finally:
             await asyncio.to_thread(stored.finish_delivery, reminder["id"], done, now)
     return delivered
@@ -79,6 +81,8 @@ def register(blueprint: Any) -> None:
     blueprint.listener("before_server_stop")(stop)
 
 
-async def pushed_messages(agent: Any, sender_id: str, after: float) -> List[Dict[str, Any]]:
+async def pushed_messages(
+    agent: Any, sender_id: str, after: float
+) -> List[Dict[str, Any]]:
     """Bot messages after `after` that no request asked for (the reminders)."""
     return await conversations.messages_after(agent, sender_id, REMINDER_ACTION, after)

@@ -1,4 +1,5 @@
-"""The confirmation e-mail that records what the interviewer and the candidate agreed."""
+"""The confirmation e-mail: what the interviewer and the candidate agreed."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,17 +12,27 @@ from overstag.follow_up.answers import describe_minutes
 from overstag.follow_up.content import FollowUp
 
 
-def agreement_lines(interview: Dict[str, Any], material: FollowUp, lang: str) -> List[str]:
-    lines = [material.agreement(cid, lang) for cid in interview.get("concessions") or []]
+def agreement_lines(
+    interview: Dict[str, Any], material: FollowUp, lang: str
+) -> List[str]:
+    lines = [
+        material.agreement(cid, lang) for cid in interview.get("concessions") or []
+    ]
     lines += [str(own) for own in interview.get("own_agreements") or []]
     return lines
 
 
-def compose(interview: Dict[str, Any], material: FollowUp, lang: str) -> Tuple[str, str]:
-    """(subject, body) in `lang`; every agreement of the interview appears in the body."""
+def compose(
+    interview: Dict[str, Any], material: FollowUp, lang: str
+) -> Tuple[str, str]:
+    """(subject, body) in `lang`; the body names every agreement of the interview."""
     name = interview["candidate_name"]
     form = material.choice("interview_form", interview["interview_form"], lang)["text"]
-    duration = material.text("form.duration_text", lang, duration=describe_minutes(interview["duration"], lang, material))
+    duration = material.text(
+        "form.duration_text",
+        lang,
+        duration=describe_minutes(interview["duration"], lang, material),
+    )
     review = material.choice("review_scope", interview["review_scope"], lang)["text"]
     facts = [
         material.text("email.lines.subject", lang, value=interview["subject"]),
@@ -30,24 +41,40 @@ def compose(interview: Dict[str, Any], material: FollowUp, lang: str) -> Tuple[s
         material.text("email.lines.review", lang, value=review),
     ]
     if interview["review_scope"] != "none" and interview.get("review_days"):
-        facts.append(material.text("email.lines.days", lang, days=int(interview["review_days"])))
+        facts.append(
+            material.text("email.lines.days", lang, days=int(interview["review_days"]))
+        )
     if interview.get("sensitive"):
         facts.append(material.text("email.lines.sensitive", lang))
     parts = [
-        material.text("email.greeting", lang, name=name), "",
-        material.text("email.opening", lang), "",
+        material.text("email.greeting", lang, name=name),
+        "",
+        material.text("email.opening", lang),
+        "",
         *[f"• {fact}" for fact in facts],
     ]
     extra = agreement_lines(interview, material, lang)
     if extra:
-        parts += ["", material.text("email.agreed_heading", lang), *[f"• {line}" for line in extra]]
-    parts += ["", material.text("email.closing", lang), "", material.text("email.sign_off", lang)]
+        parts += [
+            "",
+            material.text("email.agreed_heading", lang),
+            *[f"• {line}" for line in extra],
+        ]
+    parts += [
+        "",
+        material.text("email.closing", lang),
+        "",
+        material.text("email.sign_off", lang),
+    ]
     subject = material.text("email.subject", lang, outlet=interview["outlet"])
     return subject, "\n".join(parts) + "\n"
 
 
 def filename(interview: Dict[str, Any], extension: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", interview["candidate_name"].lower()).strip("-") or "interview"
+    slug = (
+        re.sub(r"[^a-z0-9]+", "-", interview["candidate_name"].lower()).strip("-")
+        or "interview"
+    )
     return f"interview-{slug}.{extension}"
 
 
@@ -56,6 +83,8 @@ def to_eml(subject: str, body: str, now: dt.datetime) -> str:
     message = EmailMessage()
     message["Subject"] = subject
     message["Date"] = format_datetime(now)
-    message["X-Unsent"] = "1"  # Outlook opens it as a draft instead of a received message
+    message["X-Unsent"] = (
+        "1"  # Outlook opens it as a draft instead of a received message
+    )
     message.set_content(body, charset="utf-8")
     return message.as_string()

@@ -14,8 +14,15 @@ from overstag.content_files import word_gaps
 from overstag.facts import LANGUAGES
 
 # what each entry of form.reading must be: a list of words, or words with numbers
-WORD_LISTS = ("name_leads", "articles", "yes_signals", "no_signals", "list_words",
-              "assign_words", "change_words")
+WORD_LISTS = (
+    "name_leads",
+    "articles",
+    "yes_signals",
+    "no_signals",
+    "list_words",
+    "assign_words",
+    "change_words",
+)
 DURATION_WORD_LISTS = ("hour_units", "minute_units")
 
 
@@ -58,29 +65,45 @@ class Reading:
         duration = section["duration"]
         numbers: Dict[str, int] = {}
         for lang in LANGUAGES:
-            numbers.update({str(k).lower(): int(v) for k, v in section["numbers"][lang].items()})
+            numbers.update(
+                {str(k).lower(): int(v) for k, v in section["numbers"][lang].items()}
+            )
         phrases: List[Tuple[str, int]] = []
         diminutives: Dict[str, str] = {}
         for lang in LANGUAGES:
-            phrases += [(str(k).lower(), int(v)) for k, v in duration["phrases"][lang].items()]
-            diminutives.update({str(k): str(v) for k, v in (duration["diminutives"][lang] or {}).items()})
+            phrases += [
+                (str(k).lower(), int(v)) for k, v in duration["phrases"][lang].items()
+            ]
+            diminutives.update(
+                {
+                    str(k): str(v)
+                    for k, v in (duration["diminutives"][lang] or {}).items()
+                }
+            )
         hours = _words(duration, "hour_units")
         units = _alternation(hours + _words(duration, "minute_units"))
         return cls(
-            name_lead=re.compile(rf"^(?:{_alternation(_words(section, 'name_leads'))})\s+",
-                                 re.IGNORECASE),
+            name_lead=re.compile(
+                rf"^(?:{_alternation(_words(section, 'name_leads'))})\s+", re.IGNORECASE
+            ),
             numbers=numbers,
             articles=frozenset(_words(section, "articles")),
-            phrases=tuple((_phrase([p]), minutes)
-                          for p, minutes in sorted(phrases, key=lambda x: -len(x[0]))),
+            phrases=tuple(
+                (_phrase([p]), minutes)
+                for p, minutes in sorted(phrases, key=lambda x: -len(x[0]))
+            ),
             amount=re.compile(rf"(\d+(?:[.,]\d+)?|[^\W\d_]+)\s*({units})\b"),
             hour_units=frozenset(hours),
             diminutives=diminutives,
             yes_signals=_phrase(_words(section, "yes_signals")),
             no_signals=_phrase(_words(section, "no_signals")),
-            list_words=re.compile(rf"\b(?:{_alternation(_words(section, 'list_words'))})\b"),
+            list_words=re.compile(
+                rf"\b(?:{_alternation(_words(section, 'list_words'))})\b"
+            ),
             assign=_alternation(_words(section, "assign_words")),
-            change=re.compile(rf"\b(?:{_alternation(_words(section, 'change_words'))})\b"),
+            change=re.compile(
+                rf"\b(?:{_alternation(_words(section, 'change_words'))})\b"
+            ),
         )
 
 
@@ -100,7 +123,9 @@ def problems(section: Any) -> List[str]:
     """What keeps form.reading from being read; empty when it can be."""
     if not isinstance(section, dict):
         return ["form.reading: missing"]
-    duration = section.get("duration") if isinstance(section.get("duration"), dict) else {}
+    duration = (
+        section.get("duration") if isinstance(section.get("duration"), dict) else {}
+    )
     found: List[str] = []
     for node, path, keys in (
         (section, "form.reading", WORD_LISTS),
@@ -108,7 +133,11 @@ def problems(section: Any) -> List[str]:
     ):
         for key in keys:
             for lang in LANGUAGES:
-                words = (node.get(key) or {}).get(lang) if isinstance(node.get(key), dict) else None
+                words = (
+                    (node.get(key) or {}).get(lang)
+                    if isinstance(node.get(key), dict)
+                    else None
+                )
                 found += word_gaps(words, f"{path}.{key}.{lang}")
     found += _numbers(section.get("numbers"), "form.reading.numbers")
     found += _numbers(duration.get("phrases"), "form.reading.duration.phrases")
@@ -118,5 +147,7 @@ def problems(section: Any) -> List[str]:
         if not isinstance(pairs, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in pairs.items()
         ):
-            found.append(f"form.reading.duration.diminutives.{lang}: needs word: word pairs")
+            found.append(
+                f"form.reading.duration.diminutives.{lang}: needs word: word pairs"
+            )
     return found

@@ -26,7 +26,7 @@ MAX_OFFERED = 6
 
 
 def offered_concessions(turn: Turn) -> List[str]:
-    """Concessions suggested while coaching in this conversation, first suggested first."""
+    """Concessions suggested while coaching in this conversation, earliest first."""
     ids: List[str] = []
     try:
         for record in storage().coaching.records(turn.conversation_id):
@@ -38,7 +38,7 @@ def offered_concessions(turn: Turn) -> List[str]:
 
 
 def language(turn: Turn) -> str:
-    """The conversation's language: a bare answer such as "Sanne" says nothing about it."""
+    """The conversation's language: a bare answer ("Sanne") says nothing about it."""
     current = turn.slot(LANGUAGE_SLOT)
     return current if current in LANGUAGES else turn.language
 
@@ -55,7 +55,9 @@ def check(field: str, text: str, turn: Turn) -> Optional[Any]:
     if field == "subject":
         return answers.sentence(text, min_words=3, min_chars=12)
     if field == "outlet":
-        return answers.sentence(text, min_words=1, min_chars=2, max_chars=MAX_OUTLET_CHARS)
+        return answers.sentence(
+            text, min_words=1, min_chars=2, max_chars=MAX_OUTLET_CHARS
+        )
     if field == "duration":
         return answers.duration_minutes(text, material)
     if field in ("interview_form", "review_scope"):
@@ -74,7 +76,9 @@ def check(field: str, text: str, turn: Turn) -> Optional[Any]:
 
 def is_stop(turn: Turn) -> bool:
     """The interviewer stops the form (only while it asks something)."""
-    return bool(turn.slot(REQUESTED_SLOT)) and answers.is_stop(turn.text, content.load())
+    return bool(turn.slot(REQUESTED_SLOT)) and answers.is_stop(
+        turn.text, content.load()
+    )
 
 
 def cancelled(turn: Turn) -> Reply:
@@ -92,7 +96,7 @@ def required_slots(slots: List[str], turn: Turn) -> List[str]:
 
 
 def validated(field: str, value: Any, turn: Turn) -> Reply:
-    """The checked answer as the slot's value; None and a re-ask when it is not usable."""
+    """The checked answer as the slot's value; None and a re-ask when it is unusable."""
     checked = check(field, str(value or ""), turn)
     reply = Reply().set(field, checked)
     if checked is None:
@@ -101,7 +105,7 @@ def validated(field: str, value: Any, turn: Turn) -> Reply:
 
 
 def confirmation(value: Any, turn: Turn) -> Reply:
-    """"yes", or a correction of one line of the summary, which is then asked again."""
+    """ "yes", or a correction of one line of the summary, which is then asked again."""
     material = content.load()
     lang = language(turn)
     text = str(value or "")
@@ -109,7 +113,11 @@ def confirmation(value: Any, turn: Turn) -> Reply:
     if fix is None:
         if answers.yes_no(text, material):
             return Reply().set("confirmed", True)
-        return Reply().say(material.text("form.reasks.confirmed", lang)).set("confirmed", None)
+        return (
+            Reply()
+            .say(material.text("form.reasks.confirmed", lang))
+            .set("confirmed", None)
+        )
     field, new_value = fix
     reply = Reply()
     if new_value is not None:
@@ -136,16 +144,26 @@ def summary(turn: Turn, lang: str) -> str:
     ]
     if turn.slot("duration"):
         minutes = int(turn.slot("duration"))
-        lines.append(line("duration", answers.describe_minutes(minutes, lang, material)))
+        lines.append(
+            line("duration", answers.describe_minutes(minutes, lang, material))
+        )
     form = turn.slot("interview_form")
     if form:
-        lines.append(line("interview_form", material.choice("interview_form", form, lang)["label"]))
+        lines.append(
+            line(
+                "interview_form", material.choice("interview_form", form, lang)["label"]
+            )
+        )
     scope = turn.slot("review_scope")
     if scope:
-        lines.append(line("review_scope", material.choice("review_scope", scope, lang)["label"]))
+        lines.append(
+            line("review_scope", material.choice("review_scope", scope, lang)["label"])
+        )
     if scope != "none" and turn.slot("review_days"):
         lines.append(line("review_days", str(int(turn.slot("review_days")))))
-    sensitive = material.raw["form"]["buttons"]["yes" if turn.slot("sensitive") else "no"][lang]
+    sensitive = material.raw["form"]["buttons"][
+        "yes" if turn.slot("sensitive") else "no"
+    ][lang]
     lines.append(line("sensitive", sensitive))
     agreed = turn.slot("agreed_concessions") or {}
     extras = [material.agreement(cid, lang) for cid in agreed.get("concessions") or []]
@@ -169,16 +187,25 @@ def _question(slot: str, turn: Turn, lang: str) -> Tuple[str, List[str]]:
     if slot == "agreed_concessions":
         return _agreements_question(turn, lang)
     if slot == "confirmed":
-        text = material.text("form.questions.confirmed", lang, summary=summary(turn, lang))
+        text = material.text(
+            "form.questions.confirmed", lang, summary=summary(turn, lang)
+        )
         return text, material.button_labels(lang, "yes")
     text = material.text(f"form.questions.{slot}", lang, name=name)
-    starting = turn.intent == PREPARE_REQUEST and not any(turn.slot(s) for s in FORM_SLOTS)
+    starting = turn.intent == PREPARE_REQUEST and not any(
+        turn.slot(s) for s in FORM_SLOTS
+    )
     if slot == "candidate_name" and starting:
         text = f"{material.text('form.start', lang)}\n\n{text}"
     if slot in ("interview_form", "review_scope"):
-        return text, [option[lang]["label"] for option in material.choices(slot).values()]
-    labels = {"duration": ("duration",), "review_days": ("review_days",),
-              "sensitive": ("yes", "no")}.get(slot, ())
+        return text, [
+            option[lang]["label"] for option in material.choices(slot).values()
+        ]
+    labels = {
+        "duration": ("duration",),
+        "review_days": ("review_days",),
+        "sensitive": ("yes", "no"),
+    }.get(slot, ())
     return text, material.button_labels(lang, *labels)
 
 
@@ -228,7 +255,9 @@ def submit(turn: Turn) -> Reply:
     material = content.load()
     interview = interview_answers(turn)
     now = clock.now()
-    interview["id"] = storage().interviews.create(turn.conversation_id, interview, lang, now)
+    interview["id"] = storage().interviews.create(
+        turn.conversation_id, interview, lang, now
+    )
     subject, body = email_draft.compose(interview, material, lang)
     name = interview["candidate_name"]
     reply.say(material.text("email.ready", lang, name=name))

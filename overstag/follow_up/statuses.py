@@ -2,6 +2,7 @@
 
 Pure functions over plain dicts; the clock is a parameter so that tests control it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,11 +15,19 @@ from overstag.follow_up.content import FollowUp
 
 
 def detect_status(text: str, material: FollowUp) -> Optional[str]:
-    """The status a message reports; later stages win ("aftercare after it was published")."""
+    """The status a message reports; later stages win ("aftercare after it was
+    published")."""
     lowered = f" {text.lower()} "
     for status in reversed(STATUSES):
-        words = [w for lang in LANGUAGES for w in material.raw["statuses"][status]["words"][lang]]
-        if any(re.search(rf"(?<![\w-]){re.escape(str(w).lower())}(?![\w-])", lowered) for w in words):
+        words = [
+            w
+            for lang in LANGUAGES
+            for w in material.raw["statuses"][status]["words"][lang]
+        ]
+        if any(
+            re.search(rf"(?<![\w-]){re.escape(str(w).lower())}(?![\w-])", lowered)
+            for w in words
+        ):
             return status
     return None
 
@@ -26,12 +35,20 @@ def detect_status(text: str, material: FollowUp) -> Optional[str]:
 def mentioned(text: str, interviews: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
     """The interviews whose candidate is named in the text."""
     lowered = text.lower()
-    return [i for i in interviews
-            if re.search(rf"(?<!\w){re.escape(i['candidate_name'].lower())}(?!\w)", lowered)]
+    return [
+        i
+        for i in interviews
+        if re.search(rf"(?<!\w){re.escape(i['candidate_name'].lower())}(?!\w)", lowered)
+    ]
 
 
-def reminders_for(interview: Dict[str, Any], status: str, now: dt.datetime, material: FollowUp,
-                  day: Optional[dt.timedelta] = None) -> List[Tuple[str, dt.datetime]]:
+def reminders_for(
+    interview: Dict[str, Any],
+    status: str,
+    now: dt.datetime,
+    material: FollowUp,
+    day: Optional[dt.timedelta] = None,
+) -> List[Tuple[str, dt.datetime]]:
     """(kind, due) of the reminders a status change to `status` brings."""
     day = day or settings.day_length()
     plan = []
@@ -46,14 +63,24 @@ def reminders_for(interview: Dict[str, Any], status: str, now: dt.datetime, mate
     return sorted(plan, key=lambda item: item[1])
 
 
-def reminder_text(kind: str, interview: Dict[str, Any], material: FollowUp, lang: str) -> str:
+def reminder_text(
+    kind: str, interview: Dict[str, Any], material: FollowUp, lang: str
+) -> str:
     review = material.choice("review_scope", interview["review_scope"], lang)["text"]
     days_text = ""
     if interview["review_scope"] != "none" and interview.get("review_days"):
-        days_text = material.text("form.days_text", lang, name=interview["candidate_name"],
-                                  days=int(interview["review_days"]))
+        days_text = material.text(
+            "form.days_text",
+            lang,
+            name=interview["candidate_name"],
+            days=int(interview["review_days"]),
+        )
     text = material.reminders[kind]["text"][lang].format(
-        name=interview["candidate_name"], outlet=interview["outlet"], review=review, days_text=days_text)
+        name=interview["candidate_name"],
+        outlet=interview["outlet"],
+        review=review,
+        days_text=days_text,
+    )
     return re.sub(r"\s+", " ", text).strip()
 
 

@@ -27,7 +27,8 @@ from overstag.turn import Reply, Turn
 
 
 def _own(turn: Turn, interview_id: Optional[str]) -> Optional[Dict[str, Any]]:
-    """An interview of this conversation by id; ids of other conversations are not found."""
+    """An interview of this conversation by id; ids of other conversations are not
+    found."""
     if not interview_id or not interview_id.isdigit():
         return None
     interview = storage().interviews.get(int(interview_id))
@@ -105,7 +106,8 @@ def update_status(turn: Turn) -> Reply:
             {
                 "title": material.status_label(s, lang),
                 "payload": _payload(
-                    "interview_status", **{INTERVIEW_ID: interview["id"], INTERVIEW_STATUS: s}
+                    "interview_status",
+                    **{INTERVIEW_ID: interview["id"], INTERVIEW_STATUS: s},
                 ),
             }
             for s in later or STATUSES[1:]
@@ -120,7 +122,9 @@ def update_status(turn: Turn) -> Reply:
     plan = statuses.reminders_for(interview, status, now, material)
     storage().interviews.set_status(interview["id"], status, plan, now)
     text = material.text("replies.status_updated", lang, name=name, status=label)
-    return reply.say("\n".join(filter(None, [text, plan_text(plan, material, lang, now)])))
+    return reply.say(
+        "\n".join(filter(None, [text, plan_text(plan, material, lang, now)]))
+    )
 
 
 def my_interviews(turn: Turn) -> Reply:
@@ -160,7 +164,9 @@ def ask_delete(turn: Turn) -> Reply:
     lang = turn.language
     material = content.load()
     reply = Reply().set(LANGUAGE_SLOT, lang)
-    interview = _one_interview(turn, reply, lang, "replies.delete_which", "delete_interview")
+    interview = _one_interview(
+        turn, reply, lang, "replies.delete_which", "delete_interview"
+    )
     if interview is None:
         return reply
     labels = material.raw["replies"]["buttons"]
@@ -209,4 +215,6 @@ def reminder(turn: Turn) -> Reply:
     lang = turn.slot(LANGUAGE_SLOT) or interview["language"]
     label = material.raw["replies"]["buttons"]["my_interviews"][lang]
     text = statuses.reminder_text(due["kind"], interview, material, lang)
-    return Reply().say(text, [{"title": label, "payload": "/my_interviews"}]).extend(reply)
+    return (
+        Reply().say(text, [{"title": label, "payload": "/my_interviews"}]).extend(reply)
+    )

@@ -5,6 +5,7 @@ lemmatised from the lookup tables of `spacy-lookups-data` (overstag/nlu/lemmas.p
 so nothing has to be downloaded. The detected language is
 added to the parse result (`language`), which the actions use to answer in kind.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
@@ -50,7 +51,9 @@ class BilingualSpacyTokenizer(Tokenizer):
         super().__init__(config)
         self._default = config["default_language"]
         self._pipelines = {code: _build_pipeline(code) for code in language.SUPPORTED}
-        self._lemmatizers = {code: LookupLemmatizer(code) for code in language.SUPPORTED}
+        self._lemmatizers = {
+            code: LookupLemmatizer(code) for code in language.SUPPORTED
+        }
 
     @classmethod
     def create(

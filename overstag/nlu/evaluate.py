@@ -6,6 +6,7 @@ would ask instead of answer, and the confusion matrix of the objections.
 
     python -m overstag.evaluate [--model models/overstag.tar.gz] [--json out.json]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -13,9 +14,9 @@ import asyncio
 import json
 import logging
 from collections import Counter
-from pathlib import Path
 from functools import lru_cache
-from typing import Dict, List, Tuple
+from pathlib import Path
+from typing import Dict, List, Sequence, Tuple
 
 import yaml
 
@@ -31,11 +32,16 @@ Example = Tuple[str, str]  # (text, intent)
 SETS = {"nlu": "objection_", "moves": "move_"}
 
 
-def heldout_examples(lang: str, directory: Path = HELDOUT, name: str = "nlu") -> List[Example]:
+def heldout_examples(
+    lang: str, directory: Path = HELDOUT, name: str = "nlu"
+) -> List[Example]:
     from rasa.shared.nlu.training_data.loading import load_data
 
-    # nlu_en.yml plus topic files such as nlu_followup_en.yml
-    paths = [directory / f"{name}_{lang}.yml", *sorted(directory.glob(f"{name}_*_{lang}.yml"))]
+    # nlu_en.yml plus topic files such as nlu_follow_up_en.yml
+    paths = [
+        directory / f"{name}_{lang}.yml",
+        *sorted(directory.glob(f"{name}_*_{lang}.yml")),
+    ]
     examples: List[Example] = []
     for path in paths:
         data = load_data(str(path))
@@ -61,13 +67,16 @@ def known_pairs() -> frozenset:
 
 
 def top_intent(parse: Dict, name: str = "nlu") -> str:
-    """The best guess in the mode the held-out set belongs to, even where the coach would ask first."""
+    """The best guess in the mode the held-out set belongs to, even where the coach
+    would ask first."""
     if intent_views.PROBABILITIES in parse:
         view = intent_views.coach_view if name == "nlu" else intent_views.rehearsal_view
         found = view(parse, known_pairs())
         if found:
             return found[0]
-    ranking = [r["name"] for r in parse.get("intent_ranking") or [] if r["name"] != FALLBACK]
+    ranking = [
+        r["name"] for r in parse.get("intent_ranking") or [] if r["name"] != FALLBACK
+    ]
     return ranking[0] if ranking else parse["intent"]["name"]
 
 
@@ -78,26 +87,46 @@ def score(examples: List[Example], parses: List[Dict], name: str = "nlu") -> Dic
     gold = [intent for _, intent in examples]
     guess = [top_intent(p, name) for p in parses]
     single = sorted({g for g in gold if g.startswith(focus) and "+" not in g})
-    multi = [(g, p) for g, p in zip(gold, guess) if "+" in g]
-    on_focus = [(g, p) for g, p in zip(gold, guess) if g in single]
-    matrix = confusion_matrix([g for g, _ in on_focus], [p for _, p in on_focus], labels=single)
+    multi = [(g, p) for g, p in zip(gold, guess, strict=True) if "+" in g]
+    on_focus = [(g, p) for g, p in zip(gold, guess, strict=True) if g in single]
+    matrix = confusion_matrix(
+        [g for g, _ in on_focus], [p for _, p in on_focus], labels=single
+    )
     return {
         "examples": len(gold),
-        "macro_f1_all": round(f1_score(gold, guess, labels=sorted(set(gold)), average="macro"), 4),
-        "macro_f1_focus": round(f1_score(*zip(*on_focus), labels=single, average="macro"), 4),
-        "accuracy": round(sum(g == p for g, p in zip(gold, guess)) / len(gold), 4),
-        "multi_exact": round(sum(g == p for g, p in multi) / len(multi), 4) if multi else None,
+        "macro_f1_all": round(
+            f1_score(gold, guess, labels=sorted(set(gold)), average="macro"), 4
+        ),
+        "macro_f1_focus": round(
+            f1_score(*zip(*on_focus, strict=True), labels=single, average="macro"), 4
+        ),
+        "accuracy": round(
+            sum(g == p for g, p in zip(gold, guess, strict=True)) / len(gold), 4
+        ),
+        "multi_exact": round(sum(g == p for g, p in multi) / len(multi), 4)
+        if multi
+        else None,
         "multi_one_found": round(
-            sum(bool(set(g.split("+")) & set(p.split("+"))) for g, p in multi) / len(multi), 4
-        ) if multi else None,
-        "asks_instead": round(sum(p["intent"]["name"] == FALLBACK for p in parses) / len(parses), 4),
+            sum(bool(set(g.split("+")) & set(p.split("+"))) for g, p in multi)
+            / len(multi),
+            4,
+        )
+        if multi
+        else None,
+        "asks_instead": round(
+            sum(p["intent"]["name"] == FALLBACK for p in parses) / len(parses), 4
+        ),
         "labels": single,
         "confusion": matrix.tolist(),
-        "errors": Counter(f"{g} -> {p}" for g, p in zip(gold, guess) if g != p).most_common(12),
+        "errors": Counter(
+            f"{g} -> {p}" for g, p in zip(gold, guess, strict=True) if g != p
+        ).most_common(12),
     }
 
 
-def evaluate(model: str, languages=("en", "nl"), name: str = "nlu") -> Dict[str, Dict]:
+def evaluate(
+    model: str, languages: Sequence[str] = ("en", "nl"), name: str = "nlu"
+) -> Dict[str, Dict]:
     results = {}
     for lang in languages:
         examples = heldout_examples(lang, name=name)
@@ -105,65 +134,95 @@ def evaluate(model: str, languages=("en", "nl"), name: str = "nlu") -> Dict[str,
     return results
 
 
-def tfidf_baseline(languages=("en", "nl"), name: str = "nlu") -> Dict[str, Dict]:
-    """Plain TF-IDF (word 1-2 and char 2-5 n-grams) + logistic regression, same training data."""
+def tfidf_baseline(
+    languages: Sequence[str] = ("en", "nl"), name: str = "nlu"
+) -> Dict[str, Dict]:
+    """Plain TF-IDF (word 1-2 and char 2-5 n-grams) + logistic regression, same
+    training data."""
     from rasa.shared.nlu.training_data.loading import load_data
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline, make_union
 
     training = load_data(str(settings.ROOT / "data" / "nlu")).intent_examples
-    features = make_union(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
-                          TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True))
+    features = make_union(
+        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
+    )
     model = make_pipeline(features, LogisticRegression(C=20, max_iter=3000))
-    model.fit([m.get("text") for m in training], [m.get_full_intent() for m in training])
+    model.fit(
+        [m.get("text") for m in training], [m.get_full_intent() for m in training]
+    )
     results = {}
     for lang in languages:
         examples = heldout_examples(lang, name=name)
         guesses = model.predict([t for t, _ in examples])
-        parses = [{"intent": {"name": g}, "intent_ranking": [{"name": g}]} for g in guesses]
+        parses = [
+            {"intent": {"name": g}, "intent_ranking": [{"name": g}]} for g in guesses
+        ]
         results[lang] = score(examples, parses, name)
     return results
 
 
 def summary(named: Dict[str, Dict[str, Dict]]) -> str:
-    lines = ["", "held-out macro-F1          all intents (en / nl)   objections (en / nl)"]
+    lines = [
+        "",
+        "held-out macro-F1          all intents (en / nl)   objections (en / nl)",
+    ]
     for name, results in named.items():
         if "moves" in name:
             continue
-        lines.append(f"{name:<26} {results['en']['macro_f1_all']:.3f} / {results['nl']['macro_f1_all']:.3f}"
-                     f"           {results['en']['macro_f1_focus']:.3f} / {results['nl']['macro_f1_focus']:.3f}")
+        en, nl = results["en"], results["nl"]
+        lines.append(
+            f"{name:<26} {en['macro_f1_all']:.3f} / {nl['macro_f1_all']:.3f}"
+            f"           {en['macro_f1_focus']:.3f} / {nl['macro_f1_focus']:.3f}"
+        )
     return "\n".join(lines)
 
 
 def _short(label: str) -> str:
-    return label.replace("objection_", "").replace("move_offer_", "").replace("move_", "")[:8]
+    return (
+        label.replace("objection_", "")
+        .replace("move_offer_", "")
+        .replace("move_", "")[:8]
+    )
 
 
 def report(name: str, results: Dict[str, Dict], focus: str = "objections") -> str:
     lines = [f"== {name} =="]
     for lang, r in results.items():
         lines.append(
-            f"[{lang}] n={r['examples']}  macro-F1 all intents {r['macro_f1_all']:.3f}  "
+            f"[{lang}] n={r['examples']}  "
+            f"macro-F1 all intents {r['macro_f1_all']:.3f}  "
             f"{focus} {r['macro_f1_focus']:.3f}  accuracy {r['accuracy']:.3f}  "
-            f"pairs: both {r['multi_exact']:.3f}, at least one {r['multi_one_found']:.3f}  "
+            f"pairs: both {r['multi_exact']:.3f}, "
+            f"at least one {r['multi_one_found']:.3f}  "
             f"would ask first {r['asks_instead']:.3f}"
         )
-        header = " " * 10 + " ".join(f"{_short(l):>8}" for l in r["labels"])
+        header = " " * 10 + " ".join(f"{_short(label):>8}" for label in r["labels"])
         lines.append(header)
-        for label, row in zip(r["labels"], r["confusion"]):
+        for label, row in zip(r["labels"], r["confusion"], strict=True):
             lines.append(f"{_short(label):>9} " + " ".join(f"{n:>8}" for n in row))
         if r["errors"]:
-            lines.append("  most frequent errors: " + "; ".join(f"{e} x{n}" for e, n in r["errors"][:6]))
+            lines.append(
+                "  most frequent errors: "
+                + "; ".join(f"{e} x{n}" for e, n in r["errors"][:6])
+            )
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--model", default=str(settings.ROOT / "models" / "overstag.tar.gz"))
+    parser.add_argument(
+        "--model", default=str(settings.ROOT / "models" / "overstag.tar.gz")
+    )
     parser.add_argument("--json", help="also write the figures to this file")
-    parser.add_argument("--untuned", help="also score this model (the rasa init config, bench/)")
-    parser.add_argument("--tfidf", action="store_true", help="also score a TF-IDF + LR baseline")
+    parser.add_argument(
+        "--untuned", help="also score this model (the rasa init config, bench/)"
+    )
+    parser.add_argument(
+        "--tfidf", action="store_true", help="also score a TF-IDF + LR baseline"
+    )
     args = parser.parse_args()
     from rasa.utils.log_utils import configure_structlog
 

@@ -6,6 +6,7 @@ intent comes from coach mode; in a rehearsal the actions read the rehearsal
 scores instead, so a move like "you can read the text first" is never taken for
 an objection.
 """
+
 from __future__ import annotations
 
 from typing import Callable, Dict, Iterable, Optional, Tuple
@@ -26,8 +27,12 @@ def best_intent(
     pairs: Iterable[str],
     pair_threshold: float = PAIR_THRESHOLD,
 ) -> Optional[Tuple[str, float]]:
-    """The likeliest allowed label, or a known pair when the runner-up is likely too."""
-    ranked = sorted(((l, p) for l, p in probabilities.items() if allowed(l)), key=lambda x: -x[1])
+    """The likeliest allowed label, or a known pair when the runner-up is likely
+    too."""
+    ranked = sorted(
+        ((label, p) for label, p in probabilities.items() if allowed(label)),
+        key=lambda x: -x[1],
+    )
     if not ranked:
         return None
     (first, p_first) = ranked[0]
@@ -44,13 +49,21 @@ def _group(message: Dict, group: str) -> Dict[str, float]:
 
 
 def coach_view(message: Dict, pairs: Iterable[str]) -> Optional[Tuple[str, float]]:
-    return best_intent(_group(message, "coach"), lambda l: True, pairs)
+    return best_intent(_group(message, "coach"), lambda label: True, pairs)
 
 
-def rehearsal_moves(message: Dict, threshold: float = PAIR_THRESHOLD, floor: float = 0.1) -> list:
+def rehearsal_moves(
+    message: Dict, threshold: float = PAIR_THRESHOLD, floor: float = 0.1
+) -> list:
     """Every move the interviewer likely made; the likeliest one if none is clear."""
-    probabilities = {l: p for l, p in _group(message, "rehearse").items() if is_move(l)}
-    clear = [l for l, p in sorted(probabilities.items(), key=lambda x: -x[1]) if p >= threshold]
+    probabilities = {
+        label: p for label, p in _group(message, "rehearse").items() if is_move(label)
+    }
+    clear = [
+        label
+        for label, p in sorted(probabilities.items(), key=lambda x: -x[1])
+        if p >= threshold
+    ]
     if clear:
         return clear[:2]
     best = max(probabilities.items(), key=lambda x: x[1], default=None)
@@ -58,4 +71,4 @@ def rehearsal_moves(message: Dict, threshold: float = PAIR_THRESHOLD, floor: flo
 
 
 def rehearsal_view(message: Dict, pairs: Iterable[str]) -> Optional[Tuple[str, float]]:
-    return best_intent(_group(message, "rehearse"), lambda l: True, pairs)
+    return best_intent(_group(message, "rehearse"), lambda label: True, pairs)

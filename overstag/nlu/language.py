@@ -6,6 +6,7 @@ sentence has. spaCy's stop-word lists supply them; words the two languages share
 ("in", "is", "we") are ignored. A message with no evidence either way gets no
 language, and callers keep the conversation's current one.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,16 +19,89 @@ SUPPORTED = LANGUAGES
 
 # Frequent chat words that spaCy's stop-word lists lack.
 _EXTRA = {
-    "en": {"yes", "yeah", "yep", "nope", "thanks", "thank", "hi", "hello", "hey",
-           "bye", "sorry", "please", "ok", "okay", "sure", "she's", "he's", "i'm",
-           "don't", "doesn't", "can't", "won't", "isn't", "it's", "they're", "busy",
-           "time", "want", "wants", "afraid", "says", "said", "rather", "boss",
-           "manager", "interview", "english", "dutch", "what", "another"},
-    "nl": {"nee", "ja", "joh", "hoor", "graag", "bedankt", "dank", "hoi", "hallo",
-           "doei", "dag", "oke", "oké", "liever", "niet", "geen", "wil", "wilt",
-           "zegt", "heeft", "tijd", "bang", "druk", "baas", "leidinggevende",
-           "gesprek", "interview", "engels", "nederlands", "vindt", "eigenlijk",
-           "bezwaar", "andere", "suggestie", "wat", "kun", "kan", "ze", "zij"},
+    "en": {
+        "yes",
+        "yeah",
+        "yep",
+        "nope",
+        "thanks",
+        "thank",
+        "hi",
+        "hello",
+        "hey",
+        "bye",
+        "sorry",
+        "please",
+        "ok",
+        "okay",
+        "sure",
+        "she's",
+        "he's",
+        "i'm",
+        "don't",
+        "doesn't",
+        "can't",
+        "won't",
+        "isn't",
+        "it's",
+        "they're",
+        "busy",
+        "time",
+        "want",
+        "wants",
+        "afraid",
+        "says",
+        "said",
+        "rather",
+        "boss",
+        "manager",
+        "interview",
+        "english",
+        "dutch",
+        "what",
+        "another",
+    },
+    "nl": {
+        "nee",
+        "ja",
+        "joh",
+        "hoor",
+        "graag",
+        "bedankt",
+        "dank",
+        "hoi",
+        "hallo",
+        "doei",
+        "dag",
+        "oke",
+        "oké",
+        "liever",
+        "niet",
+        "geen",
+        "wil",
+        "wilt",
+        "zegt",
+        "heeft",
+        "tijd",
+        "bang",
+        "druk",
+        "baas",
+        "leidinggevende",
+        "gesprek",
+        "interview",
+        "engels",
+        "nederlands",
+        "vindt",
+        "eigenlijk",
+        "bezwaar",
+        "andere",
+        "suggestie",
+        "wat",
+        "kun",
+        "kan",
+        "ze",
+        "zij",
+    },
 }
 _AMBIGUOUS = {"interview", "ok", "okay", "hallo", "hi", "dag"}
 _WORD = re.compile(r"[a-zà-ÿ']+")
@@ -35,10 +109,13 @@ _WORD = re.compile(r"[a-zà-ÿ']+")
 
 @lru_cache(maxsize=1)
 def _lexicons() -> Dict[str, FrozenSet[str]]:
-    from spacy.lang.en.stop_words import STOP_WORDS as english
-    from spacy.lang.nl.stop_words import STOP_WORDS as dutch
+    from spacy.lang.en import stop_words as english
+    from spacy.lang.nl import stop_words as dutch
 
-    words = {"en": set(english) | _EXTRA["en"], "nl": set(dutch) | _EXTRA["nl"]}
+    words = {
+        "en": set(english.STOP_WORDS) | _EXTRA["en"],
+        "nl": set(dutch.STOP_WORDS) | _EXTRA["nl"],
+    }
     shared = (words["en"] & words["nl"]) | _AMBIGUOUS
     return {code: frozenset(w - shared) for code, w in words.items()}
 
@@ -47,7 +124,10 @@ def scores(text: str) -> Dict[str, int]:
     """Number of words in `text` that are typical of each language."""
     lexicons = _lexicons()
     tokens = _WORD.findall(text.lower().replace("’", "'"))
-    return {code: sum(token in lexicon for token in tokens) for code, lexicon in lexicons.items()}
+    return {
+        code: sum(token in lexicon for token in tokens)
+        for code, lexicon in lexicons.items()
+    }
 
 
 def detect(text: str) -> Tuple[Optional[str], float]:
@@ -75,7 +155,8 @@ def requested_language(text: str) -> Optional[str]:
 
 
 def reply_language(message: Mapping[str, Any], current: Optional[str]) -> str:
-    """The language to answer in: the latest message decides, else the conversation's."""
+    """The language to answer in: the latest message decides, else the
+    conversation's."""
     text = message.get("text") or ""
     if (message.get("intent") or {}).get("name") == SWITCH_LANGUAGE:
         requested = requested_language(text)

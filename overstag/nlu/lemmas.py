@@ -5,6 +5,7 @@ about 150 MB of server memory; a dict costs about 45. The lookup follows spaCy's
 rules exactly (Dutch keys are lower case, English keys as written), which
 tests/test_language.py checks against spaCy on the training data.
 """
+
 from __future__ import annotations
 
 import functools
@@ -18,7 +19,11 @@ from typing import Dict
 def _table_path(code: str) -> Path:
     import spacy_lookups_data
 
-    return Path(spacy_lookups_data.__file__).parent / "data" / f"{code}_lemma_lookup.json.gz"
+    return (
+        Path(spacy_lookups_data.__file__).parent
+        / "data"
+        / f"{code}_lemma_lookup.json.gz"
+    )
 
 
 @functools.lru_cache(maxsize=None)

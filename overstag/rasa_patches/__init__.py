@@ -48,7 +48,7 @@ PRIVATE_APIS: Tuple[Tuple[str, str], ...] = (
 # `sessionmaker` attributes (tracker_store).
 
 
-class UntestedRasa(RuntimeError):
+class UntestedRasaError(RuntimeError):
     """The installed Rasa is not one Overstag's patches were tested with."""
 
 
@@ -69,11 +69,11 @@ def missing_apis() -> List[str]:
 
 
 def check(version: str = "") -> None:
-    """Raises UntestedRasa unless the installed Rasa is one the patches know."""
+    """Raises UntestedRasaError unless the installed Rasa is one the patches know."""
     if not version:
         from rasa.version import __version__ as version
     if version not in TESTED_RASA_VERSIONS:
-        raise UntestedRasa(
+        raise UntestedRasaError(
             f"Overstag's runtime fixes were tested with Rasa "
             f"{', '.join(TESTED_RASA_VERSIONS)}, and Rasa {version} is installed. "
             "Install a tested version (requirements.txt), or run plain Rasa with "
@@ -82,7 +82,7 @@ def check(version: str = "") -> None:
         )
     missing = missing_apis()
     if missing:
-        raise UntestedRasa(
+        raise UntestedRasaError(
             f"Rasa {version} lacks what Overstag's runtime fixes use: "
             f"{', '.join(missing)}. Run plain Rasa with OVERSTAG_STOCK_RASA=1."
         )

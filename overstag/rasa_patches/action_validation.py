@@ -33,7 +33,8 @@ def _validate_action_result(self: Any, result: Dict[str, Any]) -> bool:
     except ValidationError as e:
         e.message += (
             ". Failed to validate Action server response from API, make sure your "
-            f"response from the Action endpoint is valid. See {DOCS_BASE_URL}/custom-actions"
+            "response from the Action endpoint is valid. "
+            f"See {DOCS_BASE_URL}/custom-actions"
         )
         raise e
 

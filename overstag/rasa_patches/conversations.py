@@ -12,7 +12,9 @@ from typing import Any, Dict, List
 from overstag.payloads import pushed_message
 
 
-async def run_action(agent: Any, conversation_id: str, action: str, slot: str, value: str) -> None:
+async def run_action(
+    agent: Any, conversation_id: str, action: str, slot: str, value: str
+) -> None:
     """Sets `slot`, runs `action` in the conversation, then listens again."""
     from rasa.core.channels.channel import CollectingOutputChannel
     from rasa.core.policies.policy import PolicyPrediction
@@ -22,7 +24,9 @@ async def run_action(agent: Any, conversation_id: str, action: str, slot: str, v
     processor = agent.processor
     async with agent.lock_store.lock(conversation_id):
         output = CollectingOutputChannel()
-        tracker = await processor.fetch_tracker_and_update_session(conversation_id, output)
+        tracker = await processor.fetch_tracker_and_update_session(
+            conversation_id, output
+        )
         tracker.update(SlotSet(slot, value))
         await processor.save_tracker(tracker)
         prediction = PolicyPrediction.for_action_name(agent.domain, action)

@@ -9,6 +9,7 @@ real one. The stand-in satisfies import-time use (base classes, decorators,
 constants, annotations); any real use gets inert placeholders, which is why
 it is never installed for training or for other models.
 """
+
 from __future__ import annotations
 
 import abc
@@ -21,13 +22,20 @@ import types
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Set
 
-# modules whose components run without TensorFlow (prefixes of "uses" in a model's graph)
+# modules whose components run without TensorFlow (prefixes of "uses" in a model's
+# graph)
 TF_FREE = (
-    "overstag.", "rasa.graph_components.", "rasa.core.policies.ensemble.",
-    "rasa.core.policies.rule_policy.", "rasa.core.policies.memoization.",
-    "rasa.nlu.classifiers.fallback_classifier.", "rasa.nlu.classifiers.regex_message_handler.",
-    "rasa.nlu.classifiers.keyword_intent_classifier.", "rasa.nlu.featurizers.sparse_featurizer.",
-    "rasa.nlu.tokenizers.whitespace_tokenizer.", "rasa.nlu.extractors.entity_synonyms.",
+    "overstag.",
+    "rasa.graph_components.",
+    "rasa.core.policies.ensemble.",
+    "rasa.core.policies.rule_policy.",
+    "rasa.core.policies.memoization.",
+    "rasa.nlu.classifiers.fallback_classifier.",
+    "rasa.nlu.classifiers.regex_message_handler.",
+    "rasa.nlu.classifiers.keyword_intent_classifier.",
+    "rasa.nlu.featurizers.sparse_featurizer.",
+    "rasa.nlu.tokenizers.whitespace_tokenizer.",
+    "rasa.nlu.extractors.entity_synonyms.",
     "rasa.nlu.extractors.regex_entity_extractor.",
 )
 
@@ -46,7 +54,12 @@ class _Placeholder(abc.ABCMeta):
     def __call__(cls, *args: Any, **kwargs: Any) -> Any:
         if not cls.__dict__.get("_stand_in"):
             return super().__call__(*args, **kwargs)
-        if len(args) == 1 and not kwargs and callable(args[0]) and not isinstance(args[0], _Placeholder):
+        if (
+            len(args) == 1
+            and not kwargs
+            and callable(args[0])
+            and not isinstance(args[0], _Placeholder)
+        ):
             return args[0]
         return cls
 
@@ -86,11 +99,21 @@ class _PlaceholderModule(types.ModuleType):
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__") and name.endswith("__"):
             raise AttributeError(name)
-        return sys.modules.get(f"{self.__name__}.{name}") or _placeholder(f"{self.__name__}.{name}")
+        return sys.modules.get(f"{self.__name__}.{name}") or _placeholder(
+            f"{self.__name__}.{name}"
+        )
 
 
-STUBBED = ("tensorflow", "tensorflow_addons", "tensorflow_text", "tensorflow_hub",
-           "tensorflow_probability", "tensorflow_io_gcs_filesystem", "keras", "tf_keras")
+STUBBED = (
+    "tensorflow",
+    "tensorflow_addons",
+    "tensorflow_text",
+    "tensorflow_hub",
+    "tensorflow_probability",
+    "tensorflow_io_gcs_filesystem",
+    "keras",
+    "tf_keras",
+)
 
 
 class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
@@ -119,8 +142,12 @@ def install() -> None:
 
 
 def model_archive(argv: List[str]) -> Optional[Path]:
-    """The archive `rasa run --model` will load: the file, or the newest in the folder."""
-    path = Path(argv[argv.index("--model") + 1]) if "--model" in argv[:-1] else Path("models")
+    """The archive `rasa run --model` loads: that file, or the newest in that folder."""
+    path = (
+        Path(argv[argv.index("--model") + 1])
+        if "--model" in argv[:-1]
+        else Path("models")
+    )
     if path.is_dir():
         archives = sorted(path.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
         return archives[-1] if archives else None
@@ -131,7 +158,9 @@ def model_components(archive: Path) -> Optional[Set[str]]:
     """The dotted paths of a model's components, from the archive's metadata.json."""
     try:
         with tarfile.open(archive, "r:gz") as tar:
-            member = next((m for m in tar if m.name.lstrip("./") == "metadata.json"), None)
+            member = next(
+                (m for m in tar if m.name.lstrip("./") == "metadata.json"), None
+            )
             metadata = json.load(tar.extractfile(member)) if member else None
     except (OSError, tarfile.TarError, ValueError):
         return None

@@ -14,6 +14,7 @@ exactly that many events for the conversation; several servers sharing one
 database stay correct, because another writer changes the count and the
 tracker is then read from the database as before.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -55,16 +56,22 @@ class ConfiguredSQLTrackerStore(SQLTrackerStore):
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         # sender id -> (tracker, events stored); a retrieve takes the tracker out,
         # so no two requests ever share one tracker object
-        self._cache: "OrderedDict[str, Tuple[DialogueStateTracker, int]]" = OrderedDict()
+        self._cache: "OrderedDict[str, Tuple[DialogueStateTracker, int]]" = (
+            OrderedDict()
+        )
         # sender id -> (the tracker handed out, events stored when handed out)
         self._handed_out: Dict[str, Tuple[weakref.ref, int]] = {}
 
     def _stored_count(self, sender_id: str) -> int:
         with self.session_scope() as session:
-            return self._event_query(session, sender_id, fetch_events_from_all_sessions=False).count()
+            return self._event_query(
+                session, sender_id, fetch_events_from_all_sessions=False
+            ).count()
 
     @staticmethod
-    def _is_current(cached: Optional[Tuple[DialogueStateTracker, int]], count: int) -> bool:
+    def _is_current(
+        cached: Optional[Tuple[DialogueStateTracker, int]], count: int
+    ) -> bool:
         # a tracker changed after its last save is not what the database holds
         return cached is not None and len(cached[0].events) == cached[1] == count
 
@@ -73,19 +80,31 @@ class ConfiguredSQLTrackerStore(SQLTrackerStore):
             return await super().retrieve(sender_id)
         cached = self._cache.pop(sender_id, None)
         count = self._stored_count(sender_id)
-        tracker = cached[0] if self._is_current(cached, count) else await super().retrieve(sender_id)
+        tracker = (
+            cached[0]
+            if self._is_current(cached, count)
+            else await super().retrieve(sender_id)
+        )
         if tracker is not None:
             self._handed_out[sender_id] = (weakref.ref(tracker), count)
         return tracker
 
-    async def retrieve_for_reading(self, sender_id: str) -> Optional[DialogueStateTracker]:
+    async def retrieve_for_reading(
+        self, sender_id: str
+    ) -> Optional[DialogueStateTracker]:
         """A tracker to read, not to change: the cached one stays cached."""
         cached = self._cache.get(sender_id)
-        if self.fast and cached is not None and self._is_current(cached, self._stored_count(sender_id)):
+        if (
+            self.fast
+            and cached is not None
+            and self._is_current(cached, self._stored_count(sender_id))
+        ):
             return cached[0]
         return await super().retrieve(sender_id)
 
-    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
+    def _additional_events(
+        self, session: Any, tracker: DialogueStateTracker
+    ) -> Iterator:
         handed_out = self._handed_out.pop(tracker.sender_id, None)
         if handed_out is None or handed_out[0]() is not tracker:
             return super()._additional_events(session, tracker)

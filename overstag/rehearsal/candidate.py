@@ -6,6 +6,7 @@ backfire; the stage follows the warmth. Difficulty scales both directions and
 how much it takes. Everything is a pure function of the state, the moves and
 the seed, so a session replays identically in tests.
 """
+
 from __future__ import annotations
 
 import copy
@@ -20,8 +21,8 @@ STAGES = ("refusing", "hesitant", "open", "agrees")
 
 @dataclass(frozen=True)
 class Difficulty:
-    warm: float      # multiplier on what helps
-    cool: float      # multiplier on what hurts
+    warm: float  # multiplier on what helps
+    cool: float  # multiplier on what hurts
     stage_step: float  # warmth needed per stage
     patience: float  # how far below zero before walking away
 
@@ -33,8 +34,15 @@ DIFFICULTIES = {
 }
 
 # how much each kind of move is worth before difficulty scaling
-GAIN = {"empathize_first": 1.5, "empathize_again": 0.5, "explore": 1.0, "fit_first": 2.0,
-        "fit_again": 0.3, "purpose": 0.5, "confirm": 1.0}
+GAIN = {
+    "empathize_first": 1.5,
+    "empathize_again": 0.5,
+    "explore": 1.0,
+    "fit_first": 2.0,
+    "fit_again": 0.3,
+    "purpose": 0.5,
+    "confirm": 1.0,
+}
 LOSS = {"pressure": 2.0, "backfire": 1.5, "miss": 0.5, "rushed_purpose": 0.5}
 
 
@@ -62,7 +70,9 @@ class State:
     used_lines: List[str] = field(default_factory=list)
     agreements: List[str] = field(default_factory=list)
     confirmed: bool = False
-    previous: Optional[Dict[str, Any]] = None  # state before the last turn, for "try again"
+    previous: Optional[Dict[str, Any]] = (
+        None  # state before the last turn, for "try again"
+    )
 
     def to_dict(self) -> Dict[str, Any]:
         return asdict(self)
@@ -77,24 +87,37 @@ class State:
         return any(effect in turn.effects for turn in self.turns)
 
 
-def evaluate_moves(state: State, persona: Dict[str, Any], moves: List[str], confirms: bool) -> List[Tuple[str, str]]:
-    """(move, effect) pairs: what each move did, for warmth, feedback and the scorecard."""
+def evaluate_moves(
+    state: State, persona: Dict[str, Any], moves: List[str], confirms: bool
+) -> List[Tuple[str, str]]:
+    """(move, effect) pairs: what each move did, for warmth, feedback and scores."""
     pairs: List[Tuple[str, str]] = []
     listened = state.did("empathize") or state.did("explore")
     for move in (m for m in moves if m in MOVES):
-        if move in ("move_empathize", "move_explore", "move_pressure", "move_accept_no"):
-            effect = move[len("move_"):]
+        if move in (
+            "move_empathize",
+            "move_explore",
+            "move_pressure",
+            "move_accept_no",
+        ):
+            effect = move[len("move_") :]
         elif move in persona["fits"]:
             effect = "fit"
         elif move == "move_explain_purpose":
-            effect = "purpose" if listened or "move_empathize" in moves else "rushed_purpose"
+            effect = (
+                "purpose" if listened or "move_empathize" in moves else "rushed_purpose"
+            )
         elif move in (persona.get("backfires") or []):
             effect = "backfire"
         else:
             effect = "miss"
         listened = listened or effect in ("empathize", "explore")
         pairs.append((move, effect))
-    if confirms and state.stage in ("open", "agrees") and all(e != "pressure" for _, e in pairs):
+    if (
+        confirms
+        and state.stage in ("open", "agrees")
+        and all(e != "pressure" for _, e in pairs)
+    ):
         pairs.append(("", "confirm"))
     return pairs
 
@@ -104,9 +127,17 @@ def warmth_change(state: State, pairs: List[Tuple[str, str]]) -> float:
     change = 0.0
     for move, effect in pairs:
         if effect == "empathize":
-            change += level.warm * GAIN["empathize_again" if state.did("empathize") else "empathize_first"]
+            change += (
+                level.warm
+                * GAIN[
+                    "empathize_again" if state.did("empathize") else "empathize_first"
+                ]
+            )
         elif effect == "fit":
-            change += level.warm * GAIN["fit_again" if move in state.agreements else "fit_first"]
+            change += (
+                level.warm
+                * GAIN["fit_again" if move in state.agreements else "fit_first"]
+            )
         elif effect in ("explore", "purpose", "confirm"):
             change += level.warm * GAIN[effect]
         elif effect in LOSS:
@@ -123,8 +154,14 @@ def _stage_for(state: State, level: Difficulty) -> str:
     return STAGES[index]
 
 
-def step(state: State, persona: Dict[str, Any], text: str, moves: List[str], confirms: bool = False) -> State:
-    """The state after the interviewer's message; the previous one is kept for a retry."""
+def step(
+    state: State,
+    persona: Dict[str, Any],
+    text: str,
+    moves: List[str],
+    confirms: bool = False,
+) -> State:
+    """The state after the interviewer's message, keeping the previous for a retry."""
     before = copy.deepcopy(state.to_dict())
     before["previous"] = None
     new = State.from_dict(copy.deepcopy(before))
@@ -143,8 +180,15 @@ def step(state: State, persona: Dict[str, Any], text: str, moves: List[str], con
         new.stage = _stage_for(new, level)
         if new.stage == "agrees" and persona["category"] != REFUSAL:
             new.outcome = "agreed"
-    new.turns.append(Turn(text=text, moves=[m for m, _ in pairs if m], effects=effects,
-                          stage=new.stage, warmth=new.warmth))
+    new.turns.append(
+        Turn(
+            text=text,
+            moves=[m for m, _ in pairs if m],
+            effects=effects,
+            stage=new.stage,
+            warmth=new.warmth,
+        )
+    )
     return new
 
 
@@ -174,7 +218,12 @@ def choose_line(state: State, lines: Dict[str, List[str]], key: str) -> str:
     rng = random.Random(f"{state.seed}:{len(state.turns)}:{key}")
     fresh = [line for line in lines[key] if line not in state.used_lines]
     if not fresh:
-        fresh = [line for stage in STAGES for line in lines.get(stage, []) if line not in state.used_lines]
+        fresh = [
+            line
+            for stage in STAGES
+            for line in lines.get(stage, [])
+            if line not in state.used_lines
+        ]
     line = rng.choice(fresh) if fresh else rng.choice(lines[key])
     state.used_lines.append(line)
     return line
@@ -186,15 +235,33 @@ RUBRIC = ("acknowledged", "explored", "fitting_concession", "confirmed", "no_pre
 def scores(state: State) -> Dict[str, int]:
     """Rubric from domain.md, each 0 (missed), 1 (partly) or 2 (done)."""
     pressure = sum(t.effects.count("pressure") for t in state.turns)
-    first_offer = next((i for i, t in enumerate(state.turns) if {"fit", "miss", "backfire"} & set(t.effects)), None)
-    acknowledged_first = any("empathize" in t.effects for t in state.turns[: (first_offer or 0) + 1])
+    first_offer = next(
+        (
+            i
+            for i, t in enumerate(state.turns)
+            if {"fit", "miss", "backfire"} & set(t.effects)
+        ),
+        None,
+    )
+    acknowledged_first = any(
+        "empathize" in t.effects for t in state.turns[: (first_offer or 0) + 1]
+    )
     refusal = state.category == REFUSAL
     return {
-        "acknowledged": 2 if acknowledged_first else (1 if state.did("empathize") else 0),
+        "acknowledged": 2
+        if acknowledged_first
+        else (1 if state.did("empathize") else 0),
         "explored": 2 if state.did("explore") else 0,
-        "fitting_concession": 2 if state.agreements and not state.did("backfire")
-        else (1 if state.agreements else (2 if refusal and state.outcome == "accepted_no" else 0)),
-        "confirmed": 2 if state.confirmed else (2 if refusal and state.outcome == "accepted_no" else 0),
+        "fitting_concession": 2
+        if state.agreements and not state.did("backfire")
+        else (
+            1
+            if state.agreements
+            else (2 if refusal and state.outcome == "accepted_no" else 0)
+        ),
+        "confirmed": 2
+        if state.confirmed
+        else (2 if refusal and state.outcome == "accepted_no" else 0),
         "no_pressure": 2 if pressure == 0 else (1 if pressure == 1 else 0),
     }
 

@@ -51,7 +51,9 @@ class RehearsalContent:
 
     def _find(self, kind: str, text: str) -> Optional[str]:
         keywords = self.texts["keywords"]
-        suffixes = "|".join(re.escape(s) for s in keywords.get("compound_suffixes") or [])
+        suffixes = "|".join(
+            re.escape(s) for s in keywords.get("compound_suffixes") or []
+        )
         glued = f"(?:{suffixes})?" if suffixes else ""
         lowered = text.lower()
         for name, words in keywords[kind].items():
@@ -67,7 +69,7 @@ class RehearsalContent:
         return self._find("difficulties", text)
 
     def feedback_switch(self, text: str) -> Optional[str]:
-        """"disable", "enable", or None when the message says neither."""
+        """ "disable", "enable", or None when the message says neither."""
         return self._find("feedback", text)
 
     def confirms(self, text: str, lang: str) -> bool:
@@ -81,13 +83,17 @@ def read(directory: Path = CONTENT_DIR) -> RehearsalContent:
         for persona in read_yaml(path).get("personas") or []:
             if isinstance(persona, dict):
                 personas[str(persona.get("id", f"{path.stem}?"))] = persona
-    return RehearsalContent(personas=personas, texts=read_yaml(directory / "rehearsal.yml"))
+    return RehearsalContent(
+        personas=personas, texts=read_yaml(directory / "rehearsal.yml")
+    )
 
 
 def _persona_problems(pid: str, persona: Dict[str, Any]) -> List[str]:
     found: List[str] = []
     fits = persona.get("fits") or []
-    unknown = [m for m in list(fits) + list(persona.get("backfires") or []) if m not in MOVES]
+    unknown = [
+        m for m in list(fits) + list(persona.get("backfires") or []) if m not in MOVES
+    ]
     if unknown:
         found.append(f"persona {pid}: unknown moves {unknown}")
     if not fits:
@@ -101,7 +107,8 @@ def _persona_problems(pid: str, persona: Dict[str, Any]) -> List[str]:
             lines = set((side.get("lines") or {}).get(stage) or [])
             if len(lines) < minimum:
                 found.append(
-                    f"persona {pid}: {lang} {stage} has {len(lines)} lines, needs {minimum}"
+                    f"persona {pid}: {lang} {stage} has {len(lines)} lines, "
+                    f"needs {minimum}"
                 )
     return found
 
@@ -120,15 +127,20 @@ def problems(content: RehearsalContent) -> List[str]:
 def _keyword_problems(texts: Dict[str, Any]) -> List[str]:
     found: List[str] = []
     keywords = texts.get("keywords") or {}
-    expected = {"categories": CATEGORIES, "difficulties": tuple(DIFFICULTIES),
-                "feedback": FEEDBACK_SWITCHES}
+    expected = {
+        "categories": CATEGORIES,
+        "difficulties": tuple(DIFFICULTIES),
+        "feedback": FEEDBACK_SWITCHES,
+    }
     for kind, names in expected.items():
         section = keywords.get(kind) or {}
         for name in names:
             if name not in section:
                 found.append(f"rehearsal.yml: no keywords.{kind}.{name}")
             else:
-                found += word_gaps(section[name], f"rehearsal.yml keywords.{kind}.{name}")
+                found += word_gaps(
+                    section[name], f"rehearsal.yml keywords.{kind}.{name}"
+                )
     suffixes = keywords.get("compound_suffixes")
     if suffixes is not None:
         found += word_gaps(suffixes, "rehearsal.yml keywords.compound_suffixes")

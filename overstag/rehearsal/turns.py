@@ -65,11 +65,17 @@ def _finish(
     scores = candidate.scores(state)
     reply = Reply().say(
         messages.scorecard(texts, state, persona, scores),
-        coaching_messages.buttons(coaching_content.load(), state.lang, coaching_messages.AFTER_REHEARSAL),
+        coaching_messages.buttons(
+            coaching_content.load(), state.lang, coaching_messages.AFTER_REHEARSAL
+        ),
     )
-    turns = [{"moves": t.moves, "effects": t.effects, "stage": t.stage} for t in state.turns]
+    turns = [
+        {"moves": t.moves, "effects": t.effects, "stage": t.stage} for t in state.turns
+    ]
     try:
-        storage().rehearsals.finish(session, state.outcome, scores, state.agreements, turns)
+        storage().rehearsals.finish(
+            session, state.outcome, scores, state.agreements, turns
+        )
     except Exception:
         logger.exception("Could not store rehearsal %s", session)
     return (
@@ -135,7 +141,9 @@ def start(turn: Turn) -> Reply:
 
 
 def _rehearsal_buttons(lang: str) -> List[Dict[str, str]]:
-    return coaching_messages.buttons(coaching_content.load(), lang, coaching_messages.REHEARSAL_STEPS)
+    return coaching_messages.buttons(
+        coaching_content.load(), lang, coaching_messages.REHEARSAL_STEPS
+    )
 
 
 def answer(turn: Turn, state: State, session: int) -> Reply:
@@ -175,9 +183,13 @@ def retry(turn: Turn, state: State, session: int) -> Reply:
     earlier.used_lines = state.used_lines
     side = texts.personas[state.persona][state.lang]
     last_line = (
-        state.used_lines[-2] if len(state.used_lines) > 1 else side["lines"]["refusing"][0]
+        state.used_lines[-2]
+        if len(state.used_lines) > 1
+        else side["lines"]["refusing"][0]
     )
-    said = texts.text("texts", "candidate", state.lang, name=side["name"], line=last_line)
+    said = texts.text(
+        "texts", "candidate", state.lang, name=side["name"], line=last_line
+    )
     reply = Reply().say(texts.text("texts", "retried", state.lang) + "\n" + said)
     return reply.extend(_keep(earlier, session))
 
@@ -187,7 +199,9 @@ def toggle_feedback(turn: Turn, state: State, session: int) -> Reply:
     switch = texts.feedback_switch(turn.text)
     state.feedback = not state.feedback if switch is None else switch == "enable"
     key = "feedback_on" if state.feedback else "feedback_off"
-    return Reply().say(texts.text("texts", key, state.lang)).extend(_keep(state, session))
+    return (
+        Reply().say(texts.text("texts", key, state.lang)).extend(_keep(state, session))
+    )
 
 
 def stop(turn: Turn, state: State, session: int) -> Reply:

@@ -29,4 +29,6 @@ class Storage:
 def storage(url: Optional[str] = None) -> Storage:
     """Overstag's tables in `url` (default: OVERSTAG_DATABASE_URL or SQLite in var/)."""
     shared = engine(url)
-    return Storage(shared, CoachingRecords(shared), Rehearsals(shared), Interviews(shared))
+    return Storage(
+        shared, CoachingRecords(shared), Rehearsals(shared), Interviews(shared)
+    )

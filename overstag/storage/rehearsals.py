@@ -73,7 +73,7 @@ class Rehearsals:
                 connection.execute(rehearsal_turns.insert(), rows)
 
     def of(self, conversation_id: str, finished: bool = True) -> List[Dict[str, Any]]:
-        """The conversation's rehearsals, oldest first; only finished ones by default."""
+        """The conversation's rehearsals, oldest first; by default finished ones."""
         query = (
             sa.select(rehearsal_sessions)
             .where(rehearsal_sessions.c.conversation_id == conversation_id)
@@ -103,6 +103,10 @@ class Rehearsals:
         with self.engine.connect() as connection:
             rows = connection.execute(query).mappings().all()
         return [
-            {**row, "moves": json.loads(row["moves"]), "effects": json.loads(row["effects"])}
+            {
+                **row,
+                "moves": json.loads(row["moves"]),
+                "effects": json.loads(row["effects"]),
+            }
             for row in rows
         ]

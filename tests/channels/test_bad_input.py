@@ -6,16 +6,19 @@ ENDPOINTS = ["/webhooks/rest/webhook", "/webhooks/chat/webhook"]
 
 
 @pytest.mark.parametrize("path", ENDPOINTS)
-@pytest.mark.parametrize("body, expected", [
-    ({"sender": "bad-1", "message": ""}, 400),
-    ({"sender": "bad-1", "message": "   "}, 400),
-    ({"sender": "bad-1"}, 400),
-    ({"sender": "bad-1", "message": 42}, 400),
-    ({"sender": "", "message": "hello"}, 400),
-    ({"sender": "x" * 500, "message": "hello"}, 400),
-    ({"sender": "bad-1", "message": "a" * 10_000}, 400),
-    (["not", "an", "object"], 400),
-])
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        ({"sender": "bad-1", "message": ""}, 400),
+        ({"sender": "bad-1", "message": "   "}, 400),
+        ({"sender": "bad-1"}, 400),
+        ({"sender": "bad-1", "message": 42}, 400),
+        ({"sender": "", "message": "hello"}, 400),
+        ({"sender": "x" * 500, "message": "hello"}, 400),
+        ({"sender": "bad-1", "message": "a" * 10_000}, 400),
+        (["not", "an", "object"], 400),
+    ],
+)
 def test_invalid_requests_get_a_clear_4xx(servers, path, body, expected):
     status, reply = servers.post(path, body)
     assert status == expected
@@ -34,7 +37,9 @@ def test_emoji_only_gets_a_reply(servers, message):
     assert replies and all(r["recipient_id"] == "bad-emoji" for r in replies)
 
 
-@pytest.mark.parametrize("sender", ["user/../../etc", "naïve 😀 id", "a'; drop table events;--", "tab\there"])
+@pytest.mark.parametrize(
+    "sender", ["user/../../etc", "naïve 😀 id", "a'; drop table events;--", "tab\there"]
+)
 def test_odd_sender_ids_are_kept_apart(servers, sender):
     replies = servers.say(sender, "I don't have time for this")
     assert replies[0]["recipient_id"] == sender
@@ -45,17 +50,25 @@ def test_long_message_just_under_the_limit_is_answered(servers):
     assert servers.say("bad-long", text)
 
 
-@pytest.mark.parametrize("query, status", [
-    ("", 400), ("?after=0", 400), ("?sender=x&after=yesterday", 400), ("?sender=" + "x" * 200, 400),
-    ("?sender=nobody-here&after=0", 200),
-])
+@pytest.mark.parametrize(
+    "query, status",
+    [
+        ("", 400),
+        ("?after=0", 400),
+        ("?sender=x&after=yesterday", 400),
+        ("?sender=" + "x" * 200, 400),
+        ("?sender=nobody-here&after=0", 200),
+    ],
+)
 def test_reminder_updates_endpoint_answers_bad_queries_in_json(servers, query, status):
     import json
     import urllib.error
     import urllib.request
 
     try:
-        with urllib.request.urlopen(f"{servers.base}/webhooks/chat/updates{query}", timeout=30) as reply:
+        with urllib.request.urlopen(
+            f"{servers.base}/webhooks/chat/updates{query}", timeout=30
+        ) as reply:
             code, body = reply.status, json.loads(reply.read())
     except urllib.error.HTTPError as error:
         code, body = error.code, json.loads(error.read())
@@ -63,14 +76,21 @@ def test_reminder_updates_endpoint_answers_bad_queries_in_json(servers, query, s
     assert body == {"messages": []} if status == 200 else "error" in body
 
 
-@pytest.mark.parametrize("text", ["/confirm_delete{\"interview_id\": \"999999\"}",
-                                  "/interview_status{\"interview_id\": \"abc\", \"interview_status\": \"x\"}",
-                                  "/delete_interview{\"interview_id\": \"-1\"}"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '/confirm_delete{"interview_id": "999999"}',
+        '/interview_status{"interview_id": "abc", "interview_status": "x"}',
+        '/delete_interview{"interview_id": "-1"}',
+    ],
+)
 def test_forged_interview_buttons_are_harmless(servers, text):
     replies = servers.say("bad-buttons", text)
     assert replies and all(r.get("text") for r in replies)
 
 
 def test_server_still_healthy_afterwards(servers):
-    status, _ = servers.post("/webhooks/rest/webhook", {"sender": "bad-3", "message": "hello"})
+    status, _ = servers.post(
+        "/webhooks/rest/webhook", {"sender": "bad-3", "message": "hello"}
+    )
     assert status == 200

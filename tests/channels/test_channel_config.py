@@ -1,10 +1,17 @@
 """Which channels the launcher switches on, decided by environment variables alone."""
+
 import yaml
 
 from overstag import launcher, settings
 
-CHANNEL_VARS = ("OVERSTAG_SLACK_BOT_TOKEN", "OVERSTAG_SLACK_SIGNING_SECRET", "OVERSTAG_TEAMS_APP_ID",
-                "OVERSTAG_TEAMS_APP_PASSWORD", "OVERSTAG_TEAMS_TENANT_ID", "OVERSTAG_TEAMS_BUTTONS")
+CHANNEL_VARS = (
+    "OVERSTAG_SLACK_BOT_TOKEN",
+    "OVERSTAG_SLACK_SIGNING_SECRET",
+    "OVERSTAG_TEAMS_APP_ID",
+    "OVERSTAG_TEAMS_APP_PASSWORD",
+    "OVERSTAG_TEAMS_TENANT_ID",
+    "OVERSTAG_TEAMS_BUTTONS",
+)
 
 
 def clean(monkeypatch, tmp_path):
@@ -19,14 +26,20 @@ def test_nothing_set_means_the_committed_channels_only(monkeypatch, tmp_path):
     written = yaml.safe_load(launcher.runtime_credentials().read_text())
     assert written == yaml.safe_load((settings.ROOT / "credentials.yml").read_text())
     assert "overstag.api.v1.AdviceApiInput" in written
-    assert launcher.SLACK_CHANNEL not in written and launcher.TEAMS_CHANNEL not in written
+    assert (
+        launcher.SLACK_CHANNEL not in written and launcher.TEAMS_CHANNEL not in written
+    )
 
 
 def test_set_variables_add_their_channel_without_writing_secrets(monkeypatch, tmp_path):
     clean(monkeypatch, tmp_path)
-    secrets = {"OVERSTAG_SLACK_BOT_TOKEN": "xoxb-secret-1", "OVERSTAG_SLACK_SIGNING_SECRET": "secret-2",
-               "OVERSTAG_TEAMS_APP_ID": "app-id-3", "OVERSTAG_TEAMS_APP_PASSWORD": "secret-4",
-               "OVERSTAG_TEAMS_TENANT_ID": "tenant-5"}
+    secrets = {
+        "OVERSTAG_SLACK_BOT_TOKEN": "xoxb-secret-1",
+        "OVERSTAG_SLACK_SIGNING_SECRET": "secret-2",
+        "OVERSTAG_TEAMS_APP_ID": "app-id-3",
+        "OVERSTAG_TEAMS_APP_PASSWORD": "secret-4",
+        "OVERSTAG_TEAMS_TENANT_ID": "tenant-5",
+    }
     for name, value in secrets.items():
         monkeypatch.setenv(name, value)
     path = launcher.runtime_credentials()

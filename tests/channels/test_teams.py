@@ -2,6 +2,7 @@
 a fake Bot Framework login service) posted to the real server; the bot's token
 comes from the fake tenant token endpoint, and replies are read at a fake Bot
 Connector."""
+
 import asyncio
 import itertools
 import json
@@ -11,11 +12,18 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from overstag.channels.teams import BotTokenProvider, OpenIdKeySource, TeamsInput
 from overstag.coaching import content
 from overstag.rehearsal import content as rehearsal_content
 from overstag.storage import storage
-from support.channel_fakes import ISSUER, TEAMS_APP_ID, TEAMS_PASSWORD, TEAMS_TENANT, FakeBotFramework, http
-from overstag.channels.teams import BotTokenProvider, OpenIdKeySource, TeamsInput
+from support.channel_fakes import (
+    ISSUER,
+    TEAMS_APP_ID,
+    TEAMS_PASSWORD,
+    TEAMS_TENANT,
+    FakeBotFramework,
+    http,
+)
 
 _ids = itertools.count(1)
 BOT = {"id": f"28:{TEAMS_APP_ID}", "name": "Overstag"}
@@ -26,13 +34,32 @@ def teams(channel_stack):
     return channel_stack
 
 
-def activity(fake, text, conversation="a:personal-dana", kind="personal", user="29:dana",
-             tenant=TEAMS_TENANT, **more):
-    body = {"type": "message", "id": f"act-{next(_ids)}", "channelId": "msteams",
-            "serviceUrl": fake.service_url, "from": {"id": user, "name": "Dana"},
-            "conversation": {"id": conversation, "conversationType": kind, "tenantId": tenant},
-            "recipient": BOT, "text": text, "textFormat": "plain", "locale": "en-US",
-            "channelData": {"tenant": {"id": tenant}}}
+def activity(
+    fake,
+    text,
+    conversation="a:personal-dana",
+    kind="personal",
+    user="29:dana",
+    tenant=TEAMS_TENANT,
+    **more,
+):
+    body = {
+        "type": "message",
+        "id": f"act-{next(_ids)}",
+        "channelId": "msteams",
+        "serviceUrl": fake.service_url,
+        "from": {"id": user, "name": "Dana"},
+        "conversation": {
+            "id": conversation,
+            "conversationType": kind,
+            "tenantId": tenant,
+        },
+        "recipient": BOT,
+        "text": text,
+        "textFormat": "plain",
+        "locale": "en-US",
+        "channelData": {"tenant": {"id": tenant}},
+    }
     body.update(more)
     return body
 
@@ -44,7 +71,9 @@ def post(stack, body, token=None, raw=None, authorization=None):
     elif token is not False:
         headers["Authorization"] = f"Bearer {token or stack.teams.sign()}"
     data = raw if raw is not None else json.dumps(body).encode()
-    return http("POST", stack.servers.base + "/webhooks/botframework/webhook", data, headers)
+    return http(
+        "POST", stack.servers.base + "/webhooks/botframework/webhook", data, headers
+    )
 
 
 def settled(fake, conversation, after=0, quiet=1.0, timeout=30):
@@ -60,7 +89,9 @@ def text_of(replies):
     parts = []
     for reply in replies:
         parts.append(reply.get("text") or "")
-        parts += [a["content"].get("text") or "" for a in reply.get("attachments") or []]
+        parts += [
+            a["content"].get("text") or "" for a in reply.get("attachments") or []
+        ]
     return "\n".join(parts)
 
 
@@ -70,49 +101,82 @@ def flat(text):
 
 
 def cards(replies):
-    return [a["content"] for r in replies for a in r.get("attachments") or []
-            if a["contentType"] == "application/vnd.microsoft.card.hero"]
+    return [
+        a["content"]
+        for r in replies
+        for a in r.get("attachments") or []
+        if a["contentType"] == "application/vnd.microsoft.card.hero"
+    ]
 
 
 def test_personal_chat_gets_advice_with_card_buttons(teams):
     material = content.load()
     fake = teams.teams
-    first_activity = activity(fake, "He says his manager has to approve it before he can say yes")
+    first_activity = activity(
+        fake, "He says his manager has to approve it before he can say yes"
+    )
     status, _, _ = post(teams, first_activity)
     assert status == 200
     first = settled(fake, "a:personal-dana")
     assert material.label("objection_approval", "en") in text_of(first)
-    assert all(r["replyToId"] == first_activity["id"] and r["from"] == BOT for r in first)
+    assert all(
+        r["replyToId"] == first_activity["id"] and r["from"] == BOT for r in first
+    )
     [card] = cards(first)
     back = {b["text"]: b for b in card["buttons"]}
     assert back["/ask_another_suggestion"]["type"] == "messageBack"
-    assert back["/ask_another_suggestion"]["displayText"] == material.button("another_suggestion", "en")
+    assert back["/ask_another_suggestion"]["displayText"] == material.button(
+        "another_suggestion", "en"
+    )
     # the bot asked the single-tenant endpoint for its own token, with its credentials
     token_request = fake.token_requests[-1]
     assert token_request["path"] == f"/{TEAMS_TENANT}/oauth2/v2.0/token"
     assert token_request["scope"] == "https://api.botframework.com/.default"
 
     # pressing the button sends its payload as the message text (messageBack)
-    post(teams, activity(fake, "/ask_another_suggestion", value={"payload": "/ask_another_suggestion"}))
-    more = settled(fake, "a:personal-dana", after=len(first))[len(first):]
-    offered = lambda rs: {line for line in text_of(rs).splitlines() if line.startswith("• **")}
+    post(
+        teams,
+        activity(
+            fake,
+            "/ask_another_suggestion",
+            value={"payload": "/ask_another_suggestion"},
+        ),
+    )
+    more = settled(fake, "a:personal-dana", after=len(first))[len(first) :]
+
+    def offered(rs):
+        return {line for line in text_of(rs).splitlines() if line.startswith("• **")}
+
     assert offered(more) and not offered(more) & offered(first)
 
 
 def test_mention_in_a_channel_thread_starts_a_rehearsal_there(teams):
     fake = teams.teams
     thread = "19:general@thread.tacv2;messageid=1700000000001"
-    body = activity(fake, "<at>Overstag</at> let's practise a hard one about time", conversation=thread,
-                    kind="channel", user="29:erik",
-                    entities=[{"type": "mention", "text": "<at>Overstag</at>", "mentioned": BOT}])
+    body = activity(
+        fake,
+        "<at>Overstag</at> let's practise a hard one about time",
+        conversation=thread,
+        kind="channel",
+        user="29:erik",
+        entities=[{"type": "mention", "text": "<at>Overstag</at>", "mentioned": BOT}],
+    )
     assert post(teams, body)[0] == 200
     started = settled(fake, thread)
     personas = rehearsal_content.load().personas
-    persona = next(p for p in personas.values() if f"**{p['en']['name']}**" in text_of(started))
+    persona = next(
+        p for p in personas.values() if f"**{p['en']['name']}**" in text_of(started)
+    )
     assert persona["category"] == "objection_time"
     sender = TeamsInput.conversation_id(body)
-    assert sender.startswith("29:erik_") and sender != "29:erik"  # its own conversation, per thread
-    post(teams, activity(fake, "/stop_rehearsal", conversation=thread, kind="channel", user="29:erik"))
+    # its own conversation, per thread
+    assert sender.startswith("29:erik_") and sender != "29:erik"
+    post(
+        teams,
+        activity(
+            fake, "/stop_rehearsal", conversation=thread, kind="channel", user="29:erik"
+        ),
+    )
     settled(fake, thread, after=len(started))
     [session] = storage(teams.servers.database_url).rehearsals.of(sender)
     assert session["outcome"] == "stopped"
@@ -122,11 +186,23 @@ def _other_key():
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
-@pytest.mark.parametrize("case, status", [
-    ("no header", 401), ("not bearer", 401), ("not a jwt", 401), ("other key, same kid", 401),
-    ("unknown kid", 401), ("wrong audience", 401), ("wrong issuer", 401), ("expired", 401),
-    ("hs256", 401), ("service url not in token", 401), ("other tenant", 403), ("key not endorsed", 401),
-])
+@pytest.mark.parametrize(
+    "case, status",
+    [
+        ("no header", 401),
+        ("not bearer", 401),
+        ("not a jwt", 401),
+        ("other key, same kid", 401),
+        ("unknown kid", 401),
+        ("wrong audience", 401),
+        ("wrong issuer", 401),
+        ("expired", 401),
+        ("hs256", 401),
+        ("service url not in token", 401),
+        ("other tenant", 403),
+        ("key not endorsed", 401),
+    ],
+)
 def test_unauthenticated_activities_are_refused(teams, case, status):
     fake = teams.teams
     conversation = f"a:refused-{case.replace(' ', '-')}"
@@ -148,16 +224,35 @@ def test_unauthenticated_activities_are_refused(teams, case, status):
     elif case == "wrong issuer":
         kwargs = {"token": fake.sign({"iss": "https://evil.example"})}
     elif case == "expired":
-        kwargs = {"token": fake.sign({"iat": now - 7200, "nbf": now - 7200, "exp": now - 3600})}
+        kwargs = {
+            "token": fake.sign(
+                {"iat": now - 7200, "nbf": now - 7200, "exp": now - 3600}
+            )
+        }
     elif case == "hs256":
-        kwargs = {"token": jwt.encode({"iss": ISSUER, "aud": TEAMS_APP_ID, "exp": now + 600,
-                                       "serviceurl": fake.service_url}, "a-shared-secret-that-is-long-enough-32b", algorithm="HS256",
-                                      headers={"kid": fake.kid})}
+        kwargs = {
+            "token": jwt.encode(
+                {
+                    "iss": ISSUER,
+                    "aud": TEAMS_APP_ID,
+                    "exp": now + 600,
+                    "serviceurl": fake.service_url,
+                },
+                "a-shared-secret-that-is-long-enough-32b",
+                algorithm="HS256",
+                headers={"kid": fake.kid},
+            )
+        }
     elif case == "service url not in token":
         # a valid token must not send our bot's access token to another address
         body["serviceUrl"] = "http://127.0.0.1:9/somewhere-else/"
     elif case == "other tenant":
-        body = activity(fake, "I have no time", conversation=conversation, tenant="99999999-0000-0000-0000-000000000000")
+        body = activity(
+            fake,
+            "I have no time",
+            conversation=conversation,
+            tenant="99999999-0000-0000-0000-000000000000",
+        )
     elif case == "key not endorsed":
         body["channelId"] = "skype"
     got, _, reply = post(teams, body, **kwargs)
@@ -169,21 +264,31 @@ def test_unauthenticated_activities_are_refused(teams, case, status):
 def test_an_activity_delivered_twice_is_answered_once(teams):
     material = content.load()
     fake = teams.teams
-    body = activity(fake, "She's swamped this month, she really has no time", conversation="a:twice", user="29:fay")
+    body = activity(
+        fake,
+        "She's swamped this month, she really has no time",
+        conversation="a:twice",
+        user="29:fay",
+    )
     assert post(teams, body)[0] == 200
     first = settled(fake, "a:twice")
     assert post(teams, body)[0] == 200
     post(teams, activity(fake, "thanks!", conversation="a:twice", user="29:fay"))
     after = settled(fake, "a:twice", after=len(first))
-    assert flat(text_of(after[len(first):])) in [flat(t) for t in material.replies["thank"]["en"]]
+    assert flat(text_of(after[len(first) :])) in [
+        flat(t) for t in material.replies["thank"]["en"]
+    ]
     assert len(cards(after)) == 1
 
 
-@pytest.mark.parametrize("raw, status", [
-    (b'{"type": "message", ', 400),
-    (b'[1, 2]', 400),
-    (None, 400),  # a message without 'from'
-])
+@pytest.mark.parametrize(
+    "raw, status",
+    [
+        (b'{"type": "message", ', 400),
+        (b"[1, 2]", 400),
+        (None, 400),  # a message without 'from'
+    ],
+)
 def test_signed_but_malformed_activities_get_400(teams, raw, status):
     body = activity(teams.teams, "hi")
     del body["from"]
@@ -193,18 +298,25 @@ def test_signed_but_malformed_activities_get_400(teams, raw, status):
 
 def test_other_activity_types_and_empty_messages_get_no_reply(teams):
     fake = teams.teams
-    update = activity(fake, "", conversation="a:quiet", type="conversationUpdate",
-                      membersAdded=[BOT])
-    empty = activity(fake, "<at>Overstag</at>", conversation="a:quiet",
-                     entities=[{"type": "mention", "text": "<at>Overstag</at>", "mentioned": BOT}])
+    update = activity(
+        fake, "", conversation="a:quiet", type="conversationUpdate", membersAdded=[BOT]
+    )
+    empty = activity(
+        fake,
+        "<at>Overstag</at>",
+        conversation="a:quiet",
+        entities=[{"type": "mention", "text": "<at>Overstag</at>", "mentioned": BOT}],
+    )
     for body in (update, empty):
         assert post(teams, body)[0] == 200
     post(teams, activity(fake, "hello", conversation="a:quiet", user="29:gus"))
     replies = settled(fake, "a:quiet")
-    assert flat(text_of(replies)) in [flat(t) for t in content.load().replies["greet"]["en"]]
+    assert flat(text_of(replies)) in [
+        flat(t) for t in content.load().replies["greet"]["en"]
+    ]
 
 
-# -- in-process: key source and suggested actions, against the same kind of fake -----------
+# -- in-process: key source and suggested actions, against the same kind of fake ------
 async def test_openid_key_source_fetches_lazily_and_only_knows_published_keys():
     fake = FakeBotFramework()
     try:
@@ -219,8 +331,15 @@ async def test_openid_key_source_fetches_lazily_and_only_knows_published_keys():
 async def test_suggested_actions_map_titles_back_to_payloads():
     fake = FakeBotFramework()
     try:
-        channel = TeamsInput(TEAMS_APP_ID, TEAMS_PASSWORD, TEAMS_TENANT, buttons="suggested",
-                             tokens=BotTokenProvider(TEAMS_APP_ID, TEAMS_PASSWORD, TEAMS_TENANT, login_url=fake.base))
+        channel = TeamsInput(
+            TEAMS_APP_ID,
+            TEAMS_PASSWORD,
+            TEAMS_TENANT,
+            buttons="suggested",
+            tokens=BotTokenProvider(
+                TEAMS_APP_ID, TEAMS_PASSWORD, TEAMS_TENANT, login_url=fake.base
+            ),
+        )
         received = []
 
         async def on_new_message(message):
@@ -229,12 +348,24 @@ async def test_suggested_actions_map_titles_back_to_payloads():
         first = activity(fake, "hello", conversation="a:chips")
         channel._handle(first, on_new_message)
         await asyncio.sleep(0)
-        buttons = [{"title": "Another suggestion", "payload": "/ask_another_suggestion"}]
-        await received[0].output_channel.send_text_with_buttons("29:dana", "What next?", buttons)
+        buttons = [
+            {"title": "Another suggestion", "payload": "/ask_another_suggestion"}
+        ]
+        await received[0].output_channel.send_text_with_buttons(
+            "29:dana", "What next?", buttons
+        )
         [reply] = fake.wait_for(lambda calls: len(calls) == 1)
         assert reply["suggestedActions"]["actions"] == [
-            {"type": "imBack", "title": "Another suggestion", "value": "Another suggestion"}]
-        channel._handle(activity(fake, "another suggestion ", conversation="a:chips"), on_new_message)
+            {
+                "type": "imBack",
+                "title": "Another suggestion",
+                "value": "Another suggestion",
+            }
+        ]
+        channel._handle(
+            activity(fake, "another suggestion ", conversation="a:chips"),
+            on_new_message,
+        )
         await asyncio.sleep(0)
         assert received[1].text == "/ask_another_suggestion"
     finally:
@@ -243,8 +374,17 @@ async def test_suggested_actions_map_titles_back_to_payloads():
 
 def test_odd_fields_in_an_authenticated_activity_do_not_crash(teams):
     fake = teams.teams
-    body = activity(fake, "hello", conversation="a:odd", user="29:hal", entities=5, recipient="not-an-object",
-                    channelData="not-an-object")
+    body = activity(
+        fake,
+        "hello",
+        conversation="a:odd",
+        user="29:hal",
+        entities=5,
+        recipient="not-an-object",
+        channelData="not-an-object",
+    )
     status, _, _ = post(teams, body)
     assert status == 200
-    assert flat(text_of(settled(fake, "a:odd"))) in [flat(t) for t in content.load().replies["greet"]["en"]]
+    assert flat(text_of(settled(fake, "a:odd"))) in [
+        flat(t) for t in content.load().replies["greet"]["en"]
+    ]

@@ -2,6 +2,7 @@
 running: coaching first, the form with a wrong answer and a correction, the
 e-mail, status changes, reminders delivered on a shortened clock (also after a
 restart), "my interviews" and deletion, all checked in the database."""
+
 import email
 import json
 import time
@@ -13,7 +14,6 @@ import sqlalchemy as sa
 from jsonschema import Draft202012Validator
 
 from overstag import payloads
-
 from overstag.follow_up import content as follow_up_content
 from overstag.storage.tables import interviews as interviews_table
 from overstag.storage.tables import reminders as reminders_table
@@ -58,8 +58,13 @@ def rows(servers, table, **where):
 @pytest.fixture(scope="module")
 def follow_servers(tmp_path_factory):
     # one reminder "day" lasts a second, and due reminders are looked for often
-    servers = Servers(tmp_path_factory.mktemp("follow-up"),
-                      extra_env={"OVERSTAG_DAY_SECONDS": "1", "OVERSTAG_REMINDER_POLL_SECONDS": "0.3"})
+    servers = Servers(
+        tmp_path_factory.mktemp("follow-up"),
+        extra_env={
+            "OVERSTAG_DAY_SECONDS": "1",
+            "OVERSTAG_REMINDER_POLL_SECONDS": "0.3",
+        },
+    )
     servers.start()
     yield servers
     servers.stop()
@@ -73,8 +78,12 @@ def test_dutch_request_from_coaching_to_deletion(follow_servers):
 
     start = s.say(sender, "help me het interviewverzoek voorbereiden")
     assert material.text("form.start", "nl") in texts(start)
-    assert material.text("form.reasks.candidate_name", "nl") in texts(s.say(sender, "Noor Bakker"))
-    assert material.text("form.reasks.candidate_name", "nl") not in texts(s.say(sender, "Noor"))
+    assert material.text("form.reasks.candidate_name", "nl") in texts(
+        s.say(sender, "Noor Bakker")
+    )
+    assert material.text("form.reasks.candidate_name", "nl") not in texts(
+        s.say(sender, "Noor")
+    )
     s.say(sender, "de nieuwe nachtdiensten op de IC en wat die betekenen voor het team")
     s.say(sender, "het personeelsblad")
     assert material.text("form.reasks.duration", "nl") in texts(s.say(sender, "straks"))
@@ -87,39 +96,72 @@ def test_dutch_request_from_coaching_to_deletion(follow_servers):
     summary = s.say(sender, "1")
     assert "45 minuten" in texts(summary)
     corrected = s.say(sender, "duur: een uur")
-    assert material.text("form.corrected", "nl") in texts(corrected) and "een uur" in texts(corrected)
+    assert material.text("form.corrected", "nl") in texts(
+        corrected
+    ) and "een uur" in texts(corrected)
     done = s.say(sender, "ja")
 
     mail = next(r["custom"][payloads.EMAIL_KEY] for r in done if r.get("custom"))
     Draft202012Validator(payloads.EMAIL_SCHEMA).validate(mail)  # what the page reads
     body = mail["body"]
-    for part in ("Beste Noor,", "de nieuwe nachtdiensten op de IC", "het personeelsblad", "een telefoongesprek",
-                 "ongeveer een uur", "binnen 3 werkdagen", material.text("email.lines.sensitive", "nl"),
-                 material.text("email.agreed_heading", "nl")):
+    for part in (
+        "Beste Noor,",
+        "de nieuwe nachtdiensten op de IC",
+        "het personeelsblad",
+        "een telefoongesprek",
+        "ongeveer een uur",
+        "binnen 3 werkdagen",
+        material.text("email.lines.sensitive", "nl"),
+        material.text("email.agreed_heading", "nl"),
+    ):
         assert part in body
     assert "{" not in body and "}" not in body
     parsed = email.message_from_string(mail["eml"], policy=policy.default)
-    assert parsed["Subject"] == mail["subject"] and parsed.get_content().strip() == body.strip()
+    assert (
+        parsed["Subject"] == mail["subject"]
+        and parsed.get_content().strip() == body.strip()
+    )
     assert mail["eml_filename"] == "interview-noor.eml"
 
     [stored] = rows(s, interviews_table, conversation_id=sender)
-    assert stored["status"] == "requested" and stored["duration"] == 60 and stored["sensitive"]
-    assert stored["candidate_name"] == "Noor" and "Bakker" not in json.dumps(stored, default=str)
+    assert (
+        stored["status"] == "requested"
+        and stored["duration"] == 60
+        and stored["sensitive"]
+    )
+    assert stored["candidate_name"] == "Noor" and "Bakker" not in json.dumps(
+        stored, default=str
+    )
 
     assert "gehouden" in texts(s.say(sender, "ik heb Noor gisteren gesproken"))
     published = s.say(sender, "het interview met Noor is verschenen")
     assert "verschenen" in texts(published) and "nazorg" in texts(published)
-    # review reminder of the earlier stage is cancelled; the published ones arrive one "day" later
-    delivered = wait_for(lambda: [m for m in pushed(s, sender) if "Noor" in m["text"] and "verschenen stuk" in m["text"]])
+    # review reminder of the earlier stage is cancelled; the published ones arrive
+    # one "day" later
+    delivered = wait_for(
+        lambda: [
+            m
+            for m in pushed(s, sender)
+            if "Noor" in m["text"] and "verschenen stuk" in m["text"]
+        ]
+    )
     assert delivered[0]["buttons"][0]["payload"] == "/my_interviews"
+
     def states():
-        return {r["kind"]: r["state"] for r in rows(s, reminders_table, interview_id=stored["id"])}
+        return {
+            r["kind"]: r["state"]
+            for r in rows(s, reminders_table, interview_id=stored["id"])
+        }
 
     # the message is in the conversation a moment before its row is marked sent
     assert wait_for(lambda: states()["send_piece"] == "sent")
     assert states()["review_text"] == "cancelled"
-    wait_for(lambda: any("nazorg" in m["text"].lower() for m in pushed(s, sender)), timeout=20)
-    assert wait_for(lambda: states()["aftercare"] == "sent")  # sensitive: aftercare five "days" after publication
+    wait_for(
+        lambda: any("nazorg" in m["text"].lower() for m in pushed(s, sender)),
+        timeout=20,
+    )
+    # sensitive: aftercare five "days" after publication
+    assert wait_for(lambda: states()["aftercare"] == "sent")
 
     overview = texts(s.say(sender, "mijn interviews"))
     assert "**Noor** (het personeelsblad): verschenen" in overview
@@ -131,11 +173,18 @@ def test_dutch_request_from_coaching_to_deletion(follow_servers):
 
     ask = s.say(sender, "verwijder het interview met Noor")
     assert "Noor" in texts(ask)
-    confirm = [b for r in ask for b in r.get("buttons") or [] if b["payload"].startswith("/confirm_delete")]
+    confirm = [
+        b
+        for r in ask
+        for b in r.get("buttons") or []
+        if b["payload"].startswith("/confirm_delete")
+    ]
     assert texts(s.say(sender, confirm[0]["payload"])).startswith("Klaar")
     assert rows(s, interviews_table, conversation_id=sender) == []
     assert rows(s, reminders_table, interview_id=stored["id"]) == []
-    assert material.text("replies.no_interviews", "nl") in texts(s.say(sender, "mijn interviews"))
+    assert material.text("replies.no_interviews", "nl") in texts(
+        s.say(sender, "mijn interviews")
+    )
 
 
 def test_stopping_keeps_nothing_and_coaching_goes_on(follow_servers):
@@ -154,8 +203,18 @@ def test_reminders_survive_a_restart(tmp_path):
     first.start()
     sender = "follow-restart"
     try:
-        for text in ("prepare an interview request", "Kim", "a portrait of the new facilities team",
-                     "the intranet", "30 minutes", "Face to face", "No review", "no", "none", "yes"):
+        for text in (
+            "prepare an interview request",
+            "Kim",
+            "a portrait of the new facilities team",
+            "the intranet",
+            "30 minutes",
+            "Face to face",
+            "No review",
+            "no",
+            "none",
+            "yes",
+        ):
             first.say(sender, text)
         first.say(sender, "Kim agreed")
         first.say(sender, "the interview with Kim is published")
@@ -169,9 +228,19 @@ def test_reminders_survive_a_restart(tmp_path):
     second = Servers(tmp_path, extra_env=env)
     second.start()
     try:
-        message = wait_for(lambda: [m for m in pushed(second, sender) if "Kim" in m["text"]], timeout=40)
+        message = wait_for(
+            lambda: [m for m in pushed(second, sender) if "Kim" in m["text"]],
+            timeout=40,
+        )
         assert "intranet" in message[0]["text"]
-        assert wait_for(lambda: {r["kind"]: r["state"] for r in rows(
-            second, reminders_table, interview_id=stored["id"])}["send_piece"] == "sent")
+        assert wait_for(
+            lambda: (
+                {
+                    r["kind"]: r["state"]
+                    for r in rows(second, reminders_table, interview_id=stored["id"])
+                }["send_piece"]
+                == "sent"
+            )
+        )
     finally:
         second.stop()

@@ -49,8 +49,19 @@ def test_name_leads_and_change_words(tmp_path):
 
 def test_durations_are_written_back_from_the_content():
     material = follow_up_content.load()
-    assert [answers.describe_minutes(m, "en", material) for m in (30, 60, 90, 75, 150, 120)] == [
-        "30 minutes", "an hour", "an hour and a half", "1 hour and 15 minutes",
-        "2 hours and 30 minutes", "2 hours"]
+    assert [
+        answers.describe_minutes(m, "en", material) for m in (30, 60, 90, 75, 150, 120)
+    ] == [
+        "30 minutes",
+        "an hour",
+        "an hour and a half",
+        "1 hour and 15 minutes",
+        "2 hours and 30 minutes",
+        "2 hours",
+    ]
     assert [answers.describe_minutes(m, "nl", material) for m in (45, 60, 90, 135)] == [
-        "45 minuten", "een uur", "anderhalf uur", "2 uur en 15 minuten"]
+        "45 minuten",
+        "een uur",
+        "anderhalf uur",
+        "2 uur en 15 minuten",
+    ]

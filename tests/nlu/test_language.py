@@ -23,15 +23,15 @@ def test_named_language_in_a_switch_request():
 def test_lookup_lemmas_match_spacys_lemmatizer_on_all_training_text():
     """overstag.nlu.lemmas replaces spaCy's lookup lemmatiser to save memory; the
     lemmas, and so the model's features, must stay exactly the same."""
-    from pathlib import Path
-
     import spacy
     from rasa.shared.nlu.training_data.loading import load_data
 
     from overstag.nlu.lemmas import LookupLemmatizer
+    from support.servers import ROOT
 
-    from support.servers import ROOT as root
-    texts = [m.get("text") for m in load_data(str(root / "data" / "nlu")).intent_examples]
+    texts = [
+        m.get("text") for m in load_data(str(ROOT / "data" / "nlu")).intent_examples
+    ]
     assert len(texts) > 3000
     for code in ("nl", "en"):
         reference = spacy.blank(code)

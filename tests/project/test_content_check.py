@@ -1,13 +1,14 @@
 """`make check-content`: all content checked, every gap listed at once, exit 1,
 never a traceback, also for files of the wrong shape."""
 
+import copy
 import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -30,8 +31,14 @@ def _edit(path: Path, change) -> None:
 
 
 def _make(*args: str, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["make", "--no-print-directory", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300, env={**os.environ, **env})
+    return subprocess.run(
+        ["make", "--no-print-directory", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **env},
+    )
 
 
 def test_the_committed_content_is_complete():
@@ -43,13 +50,19 @@ def test_the_committed_content_is_complete():
 
 def test_gaps_in_every_kind_of_content_are_listed_together(tmp_path):
     folder = _copy(tmp_path)
-    _edit(folder / "objections.yml",
-          lambda d: d["objections"]["objection_time"]["label"].pop("nl"))
+    _edit(
+        folder / "objections.yml",
+        lambda d: d["objections"]["objection_time"]["label"].pop("nl"),
+    )
     # a persona whose fitting moves are not a list: the kind of slip that used to crash
-    _edit(folder / "personas" / "objection_time.yml",
-          lambda d: d["personas"][0].update(fits="move_offer_time"))
-    _edit(folder / "follow_up.yml",
-          lambda d: d["form"]["reading"]["duration"].pop("hour_units"))
+    _edit(
+        folder / "personas" / "objection_time.yml",
+        lambda d: d["personas"][0].update(fits="move_offer_time"),
+    )
+    _edit(
+        folder / "follow_up.yml",
+        lambda d: d["form"]["reading"]["duration"].pop("hour_units"),
+    )
     _edit(folder / "page.yml", lambda d: d["labels"].pop("send"))
     result = _make("check-content", CONTENT=str(folder))
     assert result.returncode != 0
@@ -57,7 +70,10 @@ def test_gaps_in_every_kind_of_content_are_listed_together(tmp_path):
     assert "Traceback" not in report + result.stdout
     assert "coaching: objection_time: no nl label" in report
     assert "rehearsal: persona" in report
-    assert "follow-up: form.reading.duration.hour_units.en: needs a list of words" in report
+    assert (
+        "follow-up: form.reading.duration.hour_units.en: needs a list of words"
+        in report
+    )
     assert "page: page.yml: no label 'send'" in report
 
 
@@ -65,15 +81,22 @@ def test_an_unreadable_file_is_a_gap_not_a_traceback(tmp_path):
     folder = _copy(tmp_path)
     (folder / "replies.yml").write_text("replies: [unclosed", encoding="utf-8")
     (folder / "rehearsal.yml").write_text("- just a list\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "overstag.content_check", "--content", str(folder)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "overstag.content_check", "--content", str(folder)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "replies.yml" in result.stderr and "rehearsal.yml" in result.stderr
 
 
 def test_a_missing_folder_is_reported(tmp_path):
-    assert content_check.gaps(tmp_path / "nowhere") == [f"{tmp_path / 'nowhere'}: not a folder"]
+    assert content_check.gaps(tmp_path / "nowhere") == [
+        f"{tmp_path / 'nowhere'}: not a folder"
+    ]
 
 
 def _paths(node, prefix=()):
@@ -87,30 +110,64 @@ def _paths(node, prefix=()):
             yield from _paths(value, prefix + (index,))
 
 
-FILES = ("objections.yml", "concessions.yml", "replies.yml", "rehearsal.yml", "follow_up.yml",
-         "page.yml", "personas/objection_time.yml")
-TREES = {name: yaml.safe_load((CONTENT_DIR / name).read_text(encoding="utf-8")) for name in FILES}
+FILES = (
+    "objections.yml",
+    "concessions.yml",
+    "replies.yml",
+    "rehearsal.yml",
+    "follow_up.yml",
+    "page.yml",
+    "personas/objection_time.yml",
+)
+TREES = {
+    name: yaml.safe_load((CONTENT_DIR / name).read_text(encoding="utf-8"))
+    for name in FILES
+}
 PATHS = [(name, path) for name, tree in TREES.items() for path in _paths(tree) if path]
 WRONG = st.sampled_from([None, "", [], {}, 0, -1, True, "x", ["x"], {"en": None}])
 
 
-@settings(max_examples=50, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow])
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory):
+    """One copy of the content; each example rewrites and then restores its files."""
+    return _copy(tmp_path_factory.mktemp("fuzz"))
+
+
+def _has(node, part):
+    if isinstance(node, dict):
+        return part in node
+    return isinstance(node, list) and isinstance(part, int) and part < len(node)
+
+
+def _set(tree, path, value):
+    """Replace the value at `path`, if an earlier change left the path in place."""
+    node = tree
+    for part in path[:-1]:
+        if not _has(node, part):
+            return
+        node = node[part]
+    if _has(node, path[-1]) or isinstance(node, dict):
+        node[path[-1]] = value
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(st.lists(st.tuples(st.sampled_from(PATHS), WRONG), min_size=1, max_size=4))
-def test_any_value_of_the_wrong_shape_gives_gaps_never_an_exception(changes):
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = _copy(Path(tmp))
-        trees = {name: yaml.safe_load((folder / name).read_text(encoding="utf-8")) for name in FILES}
-        for (name, path), value in changes:
-            node = trees[name]
-            for part in path[:-1]:
-                node = node[part] if isinstance(node, (dict, list)) else None
-                if node is None or (isinstance(node, list) and not node):
-                    break
-            else:
-                if isinstance(node, dict) or (isinstance(node, list) and path[-1] < len(node)):
-                    node[path[-1]] = value
+def test_any_value_of_the_wrong_shape_gives_gaps_never_an_exception(scratch, changes):
+    touched = {name for (name, _), _ in changes}
+    trees = {name: copy.deepcopy(TREES[name]) for name in touched}
+    for (name, path), value in changes:
+        _set(trees[name], path, value)
+    try:
         for name, tree in trees.items():
-            (folder / name).write_text(yaml.safe_dump(tree, allow_unicode=True), encoding="utf-8")
-        found = content_check.gaps(folder)
-        assert isinstance(found, list) and all(isinstance(g, str) for g in found)
+            text = yaml.safe_dump(tree, allow_unicode=True)
+            (scratch / name).write_text(text, encoding="utf-8")
+        found = content_check.gaps(scratch)
+    finally:
+        for name in touched:
+            shutil.copyfile(CONTENT_DIR / name, scratch / name)
+    assert isinstance(found, list) and all(isinstance(g, str) for g in found)

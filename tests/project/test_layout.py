@@ -70,15 +70,22 @@ def test_importing_every_module_reads_and_writes_nothing(tmp_path):
         "import importlib, json, sys\n"
         "actions = [n for n in NAMES if n.startswith('actions')]\n"
         "for n in actions: importlib.import_module(n)\n"
-        "light = not any(m == 'rasa' or m.startswith(('rasa.', 'tensorflow')) for m in sys.modules)\n"
+        "light = not any(m == 'rasa' or m.startswith(('rasa.', 'tensorflow'))"
+        " for m in sys.modules)\n"
         "for n in NAMES: importlib.import_module(n)\n"
         "print(json.dumps({'light': light}))\n"
     ).replace("NAMES", json.dumps(names))
     data = tmp_path / "data"
     env = {**os.environ, "OVERSTAG_DATA_DIR": str(data), "PYTHONPATH": str(ROOT)}
     env.pop("OVERSTAG_DATABASE_URL", None)
-    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert json.loads(result.stdout.strip().splitlines()[-1]) == {"light": True}
     assert not data.exists(), "importing created the data folder"

@@ -1,4 +1,5 @@
 """Rasa's own checks on the project, and the trained model on messages it never saw."""
+
 import asyncio
 import subprocess
 import sys
@@ -11,8 +12,13 @@ pytestmark = pytest.mark.integration  # starts servers or Rasa processes
 
 
 def rasa(*args, timeout=600):
-    return subprocess.run([sys.executable, "-m", "rasa", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "rasa", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def test_data_validates_without_warnings():
@@ -21,8 +27,17 @@ def test_data_validates_without_warnings():
 
 
 def test_dialogue_test_stories(tmp_path):
-    result = rasa("test", "core", "--model", str(MODEL), "--stories", "tests/test_stories.yml",
-                  "--fail-on-prediction-errors", "--out", str(tmp_path))
+    result = rasa(
+        "test",
+        "core",
+        "--model",
+        str(MODEL),
+        "--stories",
+        "tests/test_stories.yml",
+        "--fail-on-prediction-errors",
+        "--out",
+        str(tmp_path),
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
 
@@ -30,16 +45,29 @@ def parse(agent, text):
     return asyncio.run(agent.parse_message(text))
 
 
-@pytest.mark.parametrize("text, intent, language", [
-    ("my manager would have to okay that first", "objection_approval", "en"),
-    ("Ze is doodsbang dat haar naam straks voor altijd te googelen is", "objection_privacy", "nl"),
-    ("I'm slammed with deadlines and anyway I'm not that interesting", "objection_modesty+objection_time", "en"),
-    ("graag in het Nederlands", "switch_language", "nl"),
-    ("can you recommend a pizza place", "out_of_scope", "en"),
-])
+@pytest.mark.parametrize(
+    "text, intent, language",
+    [
+        ("my manager would have to okay that first", "objection_approval", "en"),
+        (
+            "Ze is doodsbang dat haar naam straks voor altijd te googelen is",
+            "objection_privacy",
+            "nl",
+        ),
+        (
+            "I'm slammed with deadlines and anyway I'm not that interesting",
+            "objection_modesty+objection_time",
+            "en",
+        ),
+        ("graag in het Nederlands", "switch_language", "nl"),
+        ("can you recommend a pizza place", "out_of_scope", "en"),
+    ],
+)
 def test_model_understands_unseen_messages(agent, text, intent, language):
     result = parse(agent, text)
-    ranking = [r["name"] for r in result["intent_ranking"] if r["name"] != "nlu_fallback"]
+    ranking = [
+        r["name"] for r in result["intent_ranking"] if r["name"] != "nlu_fallback"
+    ]
     assert ranking[0] == intent
     assert result["language"]["code"] == language
 

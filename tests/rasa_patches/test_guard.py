@@ -5,7 +5,7 @@ what to do instead of failing later."""
 import pytest
 
 from overstag import rasa_patches, serve
-from overstag.rasa_patches import UntestedRasa
+from overstag.rasa_patches import UntestedRasaError
 
 
 def test_the_installed_rasa_is_the_tested_one_and_has_every_listed_api():
@@ -17,16 +17,24 @@ def test_the_installed_rasa_is_the_tested_one_and_has_every_listed_api():
 
 
 def test_another_version_is_refused_with_what_to_do():
-    with pytest.raises(UntestedRasa) as refused:
+    with pytest.raises(UntestedRasaError) as refused:
         rasa_patches.check("3.7.0")
     message = str(refused.value)
-    assert "3.7.0" in message and "3.6.21" in message and "OVERSTAG_STOCK_RASA=1" in message
+    assert (
+        "3.7.0" in message
+        and "3.6.21" in message
+        and "OVERSTAG_STOCK_RASA=1" in message
+    )
 
 
 def test_a_missing_private_api_is_named(monkeypatch):
-    listed = rasa_patches.PRIVATE_APIS + (("rasa.core.processor", "MessageProcessor._gone"),)
+    listed = rasa_patches.PRIVATE_APIS + (
+        ("rasa.core.processor", "MessageProcessor._gone"),
+    )
     monkeypatch.setattr(rasa_patches, "PRIVATE_APIS", listed)
-    with pytest.raises(UntestedRasa, match=r"rasa\.core\.processor\.MessageProcessor\._gone"):
+    with pytest.raises(
+        UntestedRasaError, match=r"rasa\.core\.processor\.MessageProcessor\._gone"
+    ):
         rasa_patches.check()
 
 
@@ -43,7 +51,7 @@ def test_the_tracker_store_refuses_too(monkeypatch, tmp_path):
 
     monkeypatch.delenv("OVERSTAG_STOCK_RASA", raising=False)
     monkeypatch.setattr(rasa_patches, "TESTED_RASA_VERSIONS", ("0.0.1",))
-    with pytest.raises(UntestedRasa):
+    with pytest.raises(UntestedRasaError):
         ConfiguredSQLTrackerStore(host=f"sqlite:///{tmp_path / 'x.db'}")
 
 

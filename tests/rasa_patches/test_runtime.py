@@ -1,6 +1,7 @@
 """Overstag's runtime fixes (overstag/rasa_patches/) keep Rasa's behaviour:
 the tracker cache never serves a stale tracker, action replies are still checked,
 and the server runs the model without TensorFlow only when the model allows it."""
+
 from pathlib import Path
 
 import pytest
@@ -21,8 +22,11 @@ def two_servers_stores(tmp_path, monkeypatch):
     monkeypatch.delenv("OVERSTAG_STOCK_RASA", raising=False)
     domain = Domain.load(str(ROOT / "domain.yml"))
     url = f"sqlite:///{tmp_path / 'shared.db'}"
-    return (ConfiguredSQLTrackerStore(domain=domain, host=url),
-            ConfiguredSQLTrackerStore(domain=domain, host=url), domain)
+    return (
+        ConfiguredSQLTrackerStore(domain=domain, host=url),
+        ConfiguredSQLTrackerStore(domain=domain, host=url),
+        domain,
+    )
 
 
 def _conversation(sender: str, domain: Domain) -> DialogueStateTracker:
@@ -39,7 +43,8 @@ async def test_cached_tracker_is_reused_until_another_server_writes(two_servers_
     await first.save(_conversation("shared", domain))
 
     again = await first.retrieve("shared")
-    assert [type(e) for e in again.events][:1] == [SessionStarted]  # the latest session, as stock Rasa
+    # the latest session, as stock Rasa
+    assert [type(e) for e in again.events][:1] == [SessionStarted]
     again.update(SlotSet("language", "nl"))
     await first.save(again)
     assert await first.retrieve("shared") is again  # no rebuild from the database
@@ -51,7 +56,10 @@ async def test_cached_tracker_is_reused_until_another_server_writes(two_servers_
 
     fresh = await first.retrieve("shared")
     assert fresh is not again
-    assert [e.text for e in fresh.events if isinstance(e, UserUttered)] == ["hello", "hoi"]
+    assert [e.text for e in fresh.events if isinstance(e, UserUttered)] == [
+        "hello",
+        "hoi",
+    ]
     assert fresh.get_slot("language") == "nl"
 
 
@@ -68,7 +76,10 @@ async def test_unsaved_changes_never_come_back_from_the_cache(two_servers_stores
     reloaded.update(UserUttered("kept", {"name": "greet", "confidence": 1.0}))
     await first.save(reloaded)
     stored = await first._retrieve("crash", fetch_events_from_all_sessions=True)
-    assert [e.text for e in stored.events if isinstance(e, UserUttered)] == ["hello", "kept"]
+    assert [e.text for e in stored.events if isinstance(e, UserUttered)] == [
+        "hello",
+        "kept",
+    ]
 
 
 def test_sqlite_runs_in_write_ahead_mode(two_servers_stores):
@@ -81,24 +92,41 @@ def test_sqlite_runs_in_write_ahead_mode(two_servers_stores):
 def test_action_replies_are_still_validated(monkeypatch):
     from rasa.core.actions.action import RemoteAction
 
-    monkeypatch.setattr(RemoteAction, "_validate_action_result", RemoteAction._validate_action_result)
+    monkeypatch.setattr(
+        RemoteAction, "_validate_action_result", RemoteAction._validate_action_result
+    )
     action_validation.install()
-    assert RemoteAction._validate_action_result is action_validation._validate_action_result
+    assert (
+        RemoteAction._validate_action_result
+        is action_validation._validate_action_result
+    )
     action = RemoteAction("action_x", None)
-    assert action._validate_action_result({"events": [{"event": "slot", "name": "mode", "value": "coach"}],
-                                           "responses": [{"text": "hi"}]})
-    with pytest.raises(ValidationError, match="Failed to validate Action server response"):
+    assert action._validate_action_result(
+        {
+            "events": [{"event": "slot", "name": "mode", "value": "coach"}],
+            "responses": [{"text": "hi"}],
+        }
+    )
+    with pytest.raises(
+        ValidationError, match="Failed to validate Action server response"
+    ):
         action._validate_action_result({"events": [{"event": "slot", "name": 3}]})
     with pytest.raises(ValidationError):
         action._validate_action_result({"events": "not a list"})
 
 
 def test_only_a_model_without_tensorflow_components_runs_without_tensorflow():
-    ours = model_components(model_archive(["run", "--model", str(ROOT / "models" / "overstag.tar.gz")]))
+    ours = model_components(
+        model_archive(["run", "--model", str(ROOT / "models" / "overstag.tar.gz")])
+    )
     assert "overstag.nlu.multi_label_classifier.MultiLabelIntentClassifier" in ours
     assert not tensorflow_stub.needs_tensorflow(ours)
-    assert tensorflow_stub.needs_tensorflow(ours | {"rasa.nlu.classifiers.diet_classifier.DIETClassifier"})
-    assert tensorflow_stub.needs_tensorflow(ours | {"rasa.core.policies.ted_policy.TEDPolicy"})
+    assert tensorflow_stub.needs_tensorflow(
+        ours | {"rasa.nlu.classifiers.diet_classifier.DIETClassifier"}
+    )
+    assert tensorflow_stub.needs_tensorflow(
+        ours | {"rasa.core.policies.ted_policy.TEDPolicy"}
+    )
     assert tensorflow_stub.needs_tensorflow(ours | {"someones.own.Component"})
 
 
@@ -114,4 +142,5 @@ def test_running_server_has_no_tensorflow_loaded(servers):
     assert servers.say("runtime-check", "Hello!")
     maps = Path(f"/proc/{_rasa_server_pid(servers.process.pid)}/maps").read_text()
     assert "libtensorflow" not in maps and "xla_extension" not in maps
-    assert "sklearn" in maps or "scipy" in maps  # the maps are real: the classifier's libraries are there
+    # the maps are real: the classifier's libraries are there
+    assert "sklearn" in maps or "scipy" in maps

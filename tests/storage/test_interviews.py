@@ -25,16 +25,32 @@ def test_stored_interview_status_reminders_delivery_and_deletion(tmp_path, mater
     assert [i["candidate_name"] for i in store.of("conv-1")] == ["Noor"]
     assert store.get(first)["concessions"] == ["questions_in_advance", "no_photo"]
 
-    store.set_status(first, "held", statuses.reminders_for(store.get(first), "held", NOW, material, DAY), NOW)
+    store.set_status(
+        first,
+        "held",
+        statuses.reminders_for(store.get(first), "held", NOW, material, DAY),
+        NOW,
+    )
     assert [r["kind"] for r in store.reminders(first)] == ["review_text"]
     published_at = NOW + 2 * DAY
-    store.set_status(first, "published",
-                     statuses.reminders_for(store.get(first), "published", published_at, material, DAY),
-                     published_at)
+    store.set_status(
+        first,
+        "published",
+        statuses.reminders_for(
+            store.get(first), "published", published_at, material, DAY
+        ),
+        published_at,
+    )
     assert store.get(first)["status"] == "published"
     # moving on cancels what the earlier stage still had pending
-    assert [r["kind"] for r in store.reminders(first, states=("cancelled",))] == ["review_text"]
-    assert [r["kind"] for r in store.reminders(first)] == ["send_piece", "aftercare", "consent_channels"]
+    assert [r["kind"] for r in store.reminders(first, states=("cancelled",))] == [
+        "review_text"
+    ]
+    assert [r["kind"] for r in store.reminders(first)] == [
+        "send_piece",
+        "aftercare",
+        "consent_channels",
+    ]
 
     assert store.claim_due(published_at) == []
     due = store.claim_due(published_at + DAY)
@@ -49,7 +65,15 @@ def test_stored_interview_status_reminders_delivery_and_deletion(tmp_path, mater
 
     assert store.delete(first)
     with store.engine.connect() as connection:
-        assert connection.execute(sa.select(interviews_table.c.id)).scalars().all() == [other]
-        assert connection.execute(sa.select(reminders_table).where(
-            reminders_table.c.interview_id == first)).all() == []
+        assert connection.execute(sa.select(interviews_table.c.id)).scalars().all() == [
+            other
+        ]
+        assert (
+            connection.execute(
+                sa.select(reminders_table).where(
+                    reminders_table.c.interview_id == first
+                )
+            ).all()
+            == []
+        )
     assert not store.delete(first)

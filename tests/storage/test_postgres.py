@@ -1,5 +1,6 @@
 """The same code on PostgreSQL: one environment variable switches both Rasa's
 tracker store and Overstag's own tables."""
+
 import pytest
 import sqlalchemy as sa
 
@@ -19,9 +20,12 @@ def test_coaching_conversation_on_postgresql(postgres_url, tmp_path):
     finally:
         servers.stop()
     rows = storage(postgres_url).coaching.records("pg-user")
-    assert [(r["category"], r["language"]) for r in rows] == [("objection_approval", "nl")]
+    assert [(r["category"], r["language"]) for r in rows] == [
+        ("objection_approval", "nl")
+    ]
     engine = sa.create_engine(postgres_url, future=True)
     with engine.connect() as connection:
         count = connection.execute(
-            sa.text("select count(*) from events where sender_id = 'pg-user'")).scalar_one()
+            sa.text("select count(*) from events where sender_id = 'pg-user'")
+        ).scalar_one()
     assert count > 3

@@ -23,10 +23,18 @@ def _shape(engine):
         if not table.startswith("overstag_"):
             continue
         shape[table] = {
-            "columns": [(c["name"], str(c["type"]), c["nullable"]) for c in inspector.get_columns(table)],
-            "indexes": sorted((i["name"], tuple(i["column_names"])) for i in inspector.get_indexes(table)),
-            "foreign_keys": sorted((tuple(f["constrained_columns"]), f["referred_table"])
-                                   for f in inspector.get_foreign_keys(table)),
+            "columns": [
+                (c["name"], str(c["type"]), c["nullable"])
+                for c in inspector.get_columns(table)
+            ],
+            "indexes": sorted(
+                (i["name"], tuple(i["column_names"]))
+                for i in inspector.get_indexes(table)
+            ),
+            "foreign_keys": sorted(
+                (tuple(f["constrained_columns"]), f["referred_table"])
+                for f in inspector.get_foreign_keys(table)
+            ),
         }
     return shape
 
@@ -36,39 +44,70 @@ def _old_database(url, dialect):
     ddl = (BEFORE / f"schema_before_issue_10.{dialect}.sql").read_text()
     with engine.begin() as connection:
         for statement in filter(str.strip, ddl.split(";")):
-            lines = [line for line in statement.splitlines() if not line.startswith("--")]
+            lines = [
+                line for line in statement.splitlines() if not line.startswith("--")
+            ]
             if any(line.strip() for line in lines):
                 connection.exec_driver_sql("\n".join(lines))
         # rows as the code before issue 10 wrote them
-        connection.execute(sa.text(
-            "insert into overstag_coached_objections (conversation_id, kind, category, confidence,"
-            " language, suggestions, created_at) values ('old', 'coach', 'objection_time', 0.9, 'nl',"
-            " :s, :t)"), {"s": json.dumps(["short_slot"]), "t": WHEN})
-        connection.execute(sa.text(
-            "insert into overstag_rehearsal_sessions (conversation_id, persona, category, difficulty,"
-            " language, outcome, turns, scores, agreements, started_at, ended_at) values ('old',"
-            " 'time_ilse', 'objection_time', 'normal', 'nl', 'agreed', 1, :sc, :ag, :t, :t)"),
-            {"sc": json.dumps({"acknowledged": 2}), "ag": json.dumps(["move_offer_time"]), "t": WHEN})
-        connection.execute(sa.text(
-            "insert into overstag_interviews (conversation_id, candidate_name, subject, outlet,"
-            " duration, interview_form, review_scope, review_days, sensitive, concessions,"
-            " own_agreements, language, status, created_at, updated_at) values ('old', 'Noor',"
-            " 'het rooster', 'het blad', 45, 'phone', 'full_text', 3, :yes, '[]', '[]', 'nl',"
-            " 'held', :t, :t)"), {"yes": True, "t": WHEN})
-        connection.execute(sa.text(
-            "insert into overstag_reminders (interview_id, conversation_id, kind, due_at, state)"
-            " values (1, 'old', 'review_text', :t, 'pending')"), {"t": WHEN})
+        connection.execute(
+            sa.text(
+                "insert into overstag_coached_objections (conversation_id, kind,"
+                " category, confidence, language, suggestions, created_at) values"
+                " ('old', 'coach', 'objection_time', 0.9, 'nl', :s, :t)"
+            ),
+            {"s": json.dumps(["short_slot"]), "t": WHEN},
+        )
+        connection.execute(
+            sa.text(
+                "insert into overstag_rehearsal_sessions (conversation_id, persona,"
+                " category, difficulty, language, outcome, turns, scores, agreements,"
+                " started_at, ended_at) values ('old', 'time_ilse', 'objection_time',"
+                " 'normal', 'nl', 'agreed', 1, :sc, :ag, :t, :t)"
+            ),
+            {
+                "sc": json.dumps({"acknowledged": 2}),
+                "ag": json.dumps(["move_offer_time"]),
+                "t": WHEN,
+            },
+        )
+        connection.execute(
+            sa.text(
+                "insert into overstag_interviews (conversation_id, candidate_name,"
+                " subject, outlet, duration, interview_form, review_scope, review_days,"
+                " sensitive, concessions, own_agreements, language, status, created_at,"
+                " updated_at) values ('old', 'Noor', 'het rooster', 'het blad', 45,"
+                " 'phone', 'full_text', 3, :yes, '[]', '[]', 'nl', 'held', :t, :t)"
+            ),
+            {"yes": True, "t": WHEN},
+        )
+        connection.execute(
+            sa.text(
+                "insert into overstag_reminders (interview_id, conversation_id, kind,"
+                " due_at, state) values (1, 'old', 'review_text', :t, 'pending')"
+            ),
+            {"t": WHEN},
+        )
     return engine
 
 
 def _check_old_rows_are_read(url):
     stored = storage(url)
     [advice] = stored.coaching.records("old")
-    assert (advice["category"], advice["suggestions"]) == ("objection_time", ["short_slot"])
+    assert (advice["category"], advice["suggestions"]) == (
+        "objection_time",
+        ["short_slot"],
+    )
     [session] = stored.rehearsals.of("old")
-    assert session["scores"] == {"acknowledged": 2} and session["agreements"] == ["move_offer_time"]
+    assert session["scores"] == {"acknowledged": 2} and session["agreements"] == [
+        "move_offer_time"
+    ]
     [interview] = stored.interviews.of("old")
-    assert (interview["candidate_name"], interview["status"], interview["duration"]) == ("Noor", "held", 45)
+    assert (
+        interview["candidate_name"],
+        interview["status"],
+        interview["duration"],
+    ) == ("Noor", "held", 45)
     [reminder] = stored.interviews.reminders(interview["id"])
     assert reminder["kind"] == "review_text" and reminder["due_at"].tzinfo is not None
     # and new rows go in beside them
@@ -112,9 +151,14 @@ def test_a_postgresql_database_from_before_keeps_working(fresh_postgres):
     database.dispose_all()
     assert _shape(database.engine(postgres_url)) == before
     with old.connect() as connection:
-        names = set(connection.execute(sa.text(
-            "select conname from pg_constraint where conrelid::regclass::text like 'overstag_%'"
-        )).scalars())
+        names = set(
+            connection.execute(
+                sa.text(
+                    "select conname from pg_constraint"
+                    " where conrelid::regclass::text like 'overstag_%'"
+                )
+            ).scalars()
+        )
     # the names PostgreSQL chose itself before, now given by the naming convention
     assert {"overstag_reminders_pkey", "overstag_reminders_interview_id_fkey"} <= names
     old.dispose()

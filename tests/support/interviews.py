@@ -7,8 +7,17 @@ DAY = dt.timedelta(days=1)
 
 
 def interview(**changes):
-    base = {"id": 1, "candidate_name": "Noor", "subject": "het nieuwe nachtrooster op de IC",
-            "outlet": "het personeelsblad", "duration": 45, "interview_form": "phone",
-            "review_scope": "full_text", "review_days": 3, "sensitive": True,
-            "concessions": ["questions_in_advance", "no_photo"], "own_agreements": ["Her manager reads along."]}
+    base = {
+        "id": 1,
+        "candidate_name": "Noor",
+        "subject": "het nieuwe nachtrooster op de IC",
+        "outlet": "het personeelsblad",
+        "duration": 45,
+        "interview_form": "phone",
+        "review_scope": "full_text",
+        "review_days": 3,
+        "sensitive": True,
+        "concessions": ["questions_in_advance", "no_photo"],
+        "own_agreements": ["Her manager reads along."],
+    }
     return {**base, **changes}

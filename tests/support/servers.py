@@ -29,7 +29,9 @@ def free_port() -> int:
 class Servers:
     """The launcher in a subprocess, on free ports and a private data directory."""
 
-    def __init__(self, data_dir: Path, extra_env: Optional[Dict[str, str]] = None) -> None:
+    def __init__(
+        self, data_dir: Path, extra_env: Optional[Dict[str, str]] = None
+    ) -> None:
         self.extra_env = dict(extra_env or {})
         self.port = free_port()
         self.actions_port = free_port()
@@ -45,23 +47,36 @@ class Servers:
 
     def env(self) -> Dict[str, str]:
         env = dict(os.environ)
-        env.update({
-            "OVERSTAG_PORT": str(self.port),
-            "OVERSTAG_ACTIONS_PORT": str(self.actions_port),
-            "OVERSTAG_DATA_DIR": str(self.data_dir),
-            "OVERSTAG_API_TOKEN": self.token,
-            "OVERSTAG_DATABASE_URL": self.database_url,
-            "PYTHONPATH": str(ROOT),
-            "RASA_TELEMETRY_ENABLED": "false",
-        })
+        env.update(
+            {
+                "OVERSTAG_PORT": str(self.port),
+                "OVERSTAG_ACTIONS_PORT": str(self.actions_port),
+                "OVERSTAG_DATA_DIR": str(self.data_dir),
+                "OVERSTAG_API_TOKEN": self.token,
+                "OVERSTAG_DATABASE_URL": self.database_url,
+                "PYTHONPATH": str(ROOT),
+                "RASA_TELEMETRY_ENABLED": "false",
+            }
+        )
         env.update(self.extra_env)
         return env
 
     def start(self, timeout: float = 300) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "overstag.launcher", "--model", str(MODEL), "--quiet"],
-            cwd=ROOT, env=self.env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            text=True, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "overstag.launcher",
+                "--model",
+                str(MODEL),
+                "--quiet",
+            ],
+            cwd=ROOT,
+            env=self.env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
         )
         ready = threading.Event()
 
@@ -76,7 +91,9 @@ class Servers:
         while not ready.is_set():
             if self.process.poll() is not None or time.monotonic() > deadline:
                 self.stop()
-                raise RuntimeError("servers did not start:\n" + "".join(self.output[-60:]))
+                raise RuntimeError(
+                    "servers did not start:\n" + "".join(self.output[-60:])
+                )
             time.sleep(0.2)
 
     def stop(self) -> None:
@@ -100,7 +117,11 @@ class Servers:
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"null")
 
-    def say(self, sender: str, message: str, channel: str = "rest") -> List[Dict[str, Any]]:
-        status, replies = self.post(f"/webhooks/{channel}/webhook", {"sender": sender, "message": message})
+    def say(
+        self, sender: str, message: str, channel: str = "rest"
+    ) -> List[Dict[str, Any]]:
+        status, replies = self.post(
+            f"/webhooks/{channel}/webhook", {"sender": sender, "message": message}
+        )
         assert status == 200, (status, replies)
         return replies

@@ -26,16 +26,18 @@ def make_tracker(
     }
     if language is not None:
         message["language"] = {"code": language, "confidence": 1.0}
-    return Tracker.from_dict({
-        "sender_id": sender,
-        "slots": slots or {},
-        "latest_message": message,
-        "events": [],
-        "paused": False,
-        "followup_action": None,
-        "active_loop": {},
-        "latest_action_name": None,
-    })
+    return Tracker.from_dict(
+        {
+            "sender_id": sender,
+            "slots": slots or {},
+            "latest_message": message,
+            "events": [],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": None,
+        }
+    )
 
 
 async def run(action, tracker, domain):

@@ -4,7 +4,7 @@ and the "payloads" section of web/app.js), and on the page's labels."""
 import re
 
 import pytest
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, ValidationError
 
 from overstag import payloads
 from overstag.channels import page_content
@@ -46,9 +46,11 @@ def test_the_builders_make_what_the_schemas_allow():
     Draft202012Validator.check_schema(payloads.EMAIL_SCHEMA)
     email = payloads.email("S", "B", "E", "interview-kim.txt", "interview-kim.eml", 3)
     Draft202012Validator(payloads.EMAIL_SCHEMA).validate(email[payloads.EMAIL_KEY])
-    pushed = payloads.pushed([payloads.pushed_message("hi", [{"title": "t", "payload": "/p"}], 1.5)])
+    pushed = payloads.pushed(
+        [payloads.pushed_message("hi", [{"title": "t", "payload": "/p"}], 1.5)]
+    )
     Draft202012Validator(payloads.PUSHED_SCHEMA).validate(pushed)
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         Draft202012Validator(payloads.EMAIL_SCHEMA).validate({"subject": "only"})
 
 
@@ -64,13 +66,16 @@ def test_the_page_is_filled_in_and_escaped():
     assert "{{" not in page and content.label("send") in page
     assert page.count('class="example"') == len(content.examples)
     tricky = page_content.PageContent(
-        labels={**content.labels, "send": {"en": "<b>Go</b>", "nl": "Ga"}}, examples=content.examples)
+        labels={**content.labels, "send": {"en": "<b>Go</b>", "nl": "Ga"}},
+        examples=content.examples,
+    )
     assert "&lt;b&gt;Go&lt;/b&gt;" in tricky.render(page_content.template())
 
 
 def test_a_label_the_page_needs_is_a_gap():
     content = page_content.load()
     labels = {k: v for k, v in content.labels.items() if k != "welcome_title"}
-    gaps = page_content.problems(page_content.PageContent(labels, content.examples),
-                                 page_content.template())
+    gaps = page_content.problems(
+        page_content.PageContent(labels, content.examples), page_content.template()
+    )
     assert gaps == ["page.yml: no label 'welcome_title', which web/index.html uses"]

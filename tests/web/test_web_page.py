@@ -1,4 +1,5 @@
 """The web chat page in a real headless Chromium (Debian's), via Playwright."""
+
 import re
 import shutil
 
@@ -9,8 +10,15 @@ from overstag.coaching import content
 pytestmark = pytest.mark.integration  # starts servers or Rasa processes
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture
@@ -18,11 +26,20 @@ def page(servers, tmp_path):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=ARGS, headless=True
+        )
         context = browser.new_context(viewport={"width": 1280, "height": 860})
         page = context.new_page()
         outside = []
-        page.on("request", lambda r: r.url.startswith(servers.base) or r.url.startswith("data:") or outside.append(r.url))
+        page.on(
+            "request",
+            lambda r: (
+                r.url.startswith(servers.base)
+                or r.url.startswith("data:")
+                or outside.append(r.url)
+            ),
+        )
         page.goto(f"{servers.base}/webhooks/chat/")
         yield page
         assert outside == [], f"the page fetched from elsewhere: {outside}"
@@ -36,14 +53,20 @@ def test_coaching_in_the_browser_with_buttons_and_reload(servers, page):
     page.click("#send")
     page.wait_for_selector(".msg.bot button.choice")
     assert material.label("objection_approval", "nl") in page.inner_text("#messages")
-    acknowledgements = material.objections["objection_approval"]["acknowledgements"]["nl"]
+    acknowledgements = material.objections["objection_approval"]["acknowledgements"][
+        "nl"
+    ]
     assert any(a in page.inner_text("#messages") for a in acknowledgements)
 
     titles_before = set(re.findall(r"• ([^:\n]+):", page.inner_text("#messages")))
     assert titles_before
     bots_before = page.locator(".msg.bot").count()
-    page.locator("button.choice", has_text=material.button("another_suggestion", "nl")).first.click()
-    page.wait_for_function(f"document.querySelectorAll('.msg.bot').length > {bots_before}")
+    page.locator(
+        "button.choice", has_text=material.button("another_suggestion", "nl")
+    ).first.click()
+    page.wait_for_function(
+        f"document.querySelectorAll('.msg.bot').length > {bots_before}"
+    )
     page.wait_for_selector(".typing", state="detached")
     titles_after = set(re.findall(r"• ([^:\n]+):", page.inner_text("#messages")))
     assert titles_after - titles_before, "another suggestion showed nothing new"
@@ -64,8 +87,9 @@ def test_page_fits_a_phone(servers, page):
 
 
 def test_email_download_and_a_pushed_reminder(tmp_path):
-    """The request form in the browser: the e-mail bubble with .txt/.eml downloads, then a
-    reminder that the server sends on its own appears without a message from the user."""
+    """The request form in the browser: the e-mail bubble with .txt/.eml downloads,
+    then a reminder that the server sends on its own appears without a message from
+    the user."""
     import email
     import time
     from email import policy
@@ -74,11 +98,19 @@ def test_email_download_and_a_pushed_reminder(tmp_path):
 
     from support.servers import Servers
 
-    servers = Servers(tmp_path, extra_env={"OVERSTAG_DAY_SECONDS": "1", "OVERSTAG_REMINDER_POLL_SECONDS": "0.3"})
+    servers = Servers(
+        tmp_path,
+        extra_env={
+            "OVERSTAG_DAY_SECONDS": "1",
+            "OVERSTAG_REMINDER_POLL_SECONDS": "0.3",
+        },
+    )
     servers.start()
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=ARGS, headless=True
+            )
             page = browser.new_context(accept_downloads=True).new_page()
             page.goto(f"{servers.base}/webhooks/chat/")
 
@@ -86,34 +118,54 @@ def test_email_download_and_a_pushed_reminder(tmp_path):
                 bots = page.locator(".msg.bot").count()
                 page.fill("#input", text)
                 page.click("#send")
-                page.wait_for_function(f"document.querySelectorAll('.msg.bot').length > {bots}")
+                page.wait_for_function(
+                    f"document.querySelectorAll('.msg.bot').length > {bots}"
+                )
                 page.wait_for_selector(".typing", state="detached")
 
-            for text in ("prepare an interview request", "Kim", "a portrait of the new facilities team",
-                         "the intranet", "30 minutes"):
+            for text in (
+                "prepare an interview request",
+                "Kim",
+                "a portrait of the new facilities team",
+                "the intranet",
+                "30 minutes",
+            ):
                 say(text)
             page.locator("button.choice", has_text="Face to face").last.click()
             page.wait_for_selector(".typing", state="detached")
             for text in ("No review", "no", "none", "yes"):
                 say(text)
             page.wait_for_selector("a.download")
-            bubble = page.locator(".msg.bot", has=page.locator("a.download")).inner_text()
+            bubble = page.locator(
+                ".msg.bot", has=page.locator("a.download")
+            ).inner_text()
             assert "Dear Kim," in bubble and "the intranet" in bubble
 
             with page.expect_download() as download:
                 page.locator("a.download", has_text=".eml").click()
             assert download.value.suggested_filename == "interview-kim.eml"
-            saved = email.message_from_bytes(open(download.value.path(), "rb").read(), policy=policy.default)
-            assert "the intranet" in saved["Subject"] and "Dear Kim," in saved.get_content()
+            saved = email.message_from_bytes(
+                open(download.value.path(), "rb").read(), policy=policy.default
+            )
+            assert (
+                "the intranet" in saved["Subject"]
+                and "Dear Kim," in saved.get_content()
+            )
             with page.expect_download() as download:
                 page.locator("a.download", has_text=".txt").click()
-            assert "a portrait of the new facilities team" in open(download.value.path(), encoding="utf-8").read()
+            assert (
+                "a portrait of the new facilities team"
+                in open(download.value.path(), encoding="utf-8").read()
+            )
 
             say("the interview with Kim is published")
             time.sleep(1.5)  # one reminder "day"
             page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
-            page.wait_for_function("document.querySelector('#messages').innerText.includes('Reminder: send Kim')",
-                                   timeout=15000)
+            page.wait_for_function(
+                "document.querySelector('#messages').innerText"
+                ".includes('Reminder: send Kim')",
+                timeout=15000,
+            )
             page.reload()  # the reminder stays in the transcript and is not shown twice
             page.wait_for_selector(".msg.bot")
             page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
