@@ -20,9 +20,15 @@ def turn_of(tracker: Tracker) -> Turn:
     )
 
 
-def send(dispatcher: CollectingDispatcher, reply: Reply) -> List[EventType]:
+def utter(dispatcher: CollectingDispatcher, reply: Reply) -> None:
+    """Sends the reply's messages (a form's check returns its slots itself)."""
     for message in reply.messages:
         dispatcher.utter_message(**message)
+
+
+def send(dispatcher: CollectingDispatcher, reply: Reply) -> List[EventType]:
+    """Sends the reply's messages; its slot changes as the action's events."""
+    utter(dispatcher, reply)
     return [SlotSet(slot, value) for slot, value in reply.slots.items()]
 
 

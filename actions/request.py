@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.base import TurnAction, send, turn_of
+from actions.base import TurnAction, send, turn_of, utter
 from overstag.facts import FORM
 from overstag.follow_up import request
 from overstag.turn import Reply, Turn
@@ -47,7 +47,7 @@ class ValidateInterviewForm(FormValidationAction):
         slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> Checked:
         reply = request.validated(slot, value, turn_of(tracker))
-        send(dispatcher, reply)
+        utter(dispatcher, reply)
         return reply.slots
 
     def validate_candidate_name(
@@ -139,7 +139,7 @@ class ValidateInterviewForm(FormValidationAction):
         domain: DomainDict,
     ) -> Checked:
         reply = request.confirmation(value, turn_of(tracker))
-        send(dispatcher, reply)
+        utter(dispatcher, reply)
         return reply.slots
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Callable, List, Optional
+from typing import Callable, List, Optional, Tuple
 
 from overstag.channels import page_content
 from overstag.coaching import content as coaching
@@ -40,7 +40,8 @@ def _page(directory: Path) -> List[str]:
     return page_content.problems(page_content.read(directory), page_content.template())
 
 
-CHECKS: List[tuple] = [
+Check = Callable[[Path], List[str]]
+CHECKS: List[Tuple[str, Check]] = [
     ("coaching", _coaching),
     ("rehearsal", _rehearsal),
     ("follow-up", _follow_up),
@@ -48,7 +49,7 @@ CHECKS: List[tuple] = [
 ]
 
 
-def _run(kind: str, check: Callable[[Path], List[str]], directory: Path) -> List[str]:
+def _run(kind: str, check: Check, directory: Path) -> List[str]:
     try:
         return [f"{kind}: {gap}" for gap in check(directory)]
     except ContentError as error:

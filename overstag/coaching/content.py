@@ -14,19 +14,13 @@ from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional
 
 from overstag.content_files import CONTENT_DIR, placeholders, read_yaml, refuse_gaps
-from overstag.facts import CATEGORIES, LANGUAGES
+from overstag.facts import CATEGORIES, LANGUAGES, SMALL_TALK_INTENTS
 
 ARTICLE_TIPS = {1, 2, 3, 4, 5, 6}
 # how much of each a category needs so that "another suggestion" has something new
 MINIMUM = {"acknowledgements": 3, "concessions": 4, "avoid": 2, "if_still_no": 2}
 REPLY_KEYS = (
-    "greet",
-    "goodbye",
-    "thank",
-    "help",
-    "bot_challenge",
-    "out_of_scope",
-    "deny",
+    *SMALL_TALK_INTENTS,
     "affirm_no_context",
     "ask_objection",
     "start_over",

@@ -55,9 +55,7 @@ def _keep(state: State, session: int) -> Reply:
     )
 
 
-def _finish(
-    turn: Turn, state: State, session: int, outcome: Optional[str] = None
-) -> Reply:
+def _finish(state: State, session: int, outcome: Optional[str] = None) -> Reply:
     """Scorecard, stored session, back to coach mode."""
     texts = content.load()
     persona = texts.personas[state.persona]
@@ -98,7 +96,7 @@ def start(turn: Turn) -> Reply:
     reply = Reply()
     current = running(turn)
     if current:
-        reply.extend(_finish(turn, *current))
+        reply.extend(_finish(*current))
     coached = turn.slot(OBJECTIONS_SLOT) or []
     # the button under coaching advice rehearses the objection just coached
     from_button = turn.text.startswith("/") and coached
@@ -164,7 +162,7 @@ def answer(turn: Turn, state: State, session: int) -> Reply:
         reply.say(line)
     if state.outcome:
         reply.say(said[-1])
-        return reply.extend(_finish(turn, state, session))
+        return reply.extend(_finish(state, session))
     reply.say(said[-1], _rehearsal_buttons(state.lang))
     return reply.extend(_keep(state, session))
 
@@ -205,7 +203,7 @@ def toggle_feedback(turn: Turn, state: State, session: int) -> Reply:
 
 
 def stop(turn: Turn, state: State, session: int) -> Reply:
-    return _finish(turn, state, session, outcome="stopped")
+    return _finish(state, session, outcome="stopped")
 
 
 def progress(turn: Turn) -> Reply:

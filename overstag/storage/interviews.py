@@ -74,17 +74,13 @@ class Interviews:
             )
             return int(result.inserted_primary_key[0])
 
-    def get(self, interview_id: int) -> Optional[Dict[str, Any]]:
+    def _row(self, table: sa.Table, row_id: int) -> Optional[Any]:
+        query = sa.select(table).where(table.c.id == row_id)
         with self.engine.connect() as connection:
-            row = (
-                connection.execute(
-                    sa.select(interviews_table).where(
-                        interviews_table.c.id == interview_id
-                    )
-                )
-                .mappings()
-                .first()
-            )
+            return connection.execute(query).mappings().first()
+
+    def get(self, interview_id: int) -> Optional[Dict[str, Any]]:
+        row = self._row(interviews_table, interview_id)
         return _interview(row) if row else None
 
     def of(self, conversation_id: str) -> List[Dict[str, Any]]:
@@ -160,16 +156,7 @@ class Interviews:
             ]
 
     def reminder(self, reminder_id: int) -> Optional[Dict[str, Any]]:
-        with self.engine.connect() as connection:
-            row = (
-                connection.execute(
-                    sa.select(reminders_table).where(
-                        reminders_table.c.id == reminder_id
-                    )
-                )
-                .mappings()
-                .first()
-            )
+        row = self._row(reminders_table, reminder_id)
         return _reminder(row) if row else None
 
     def delete(self, interview_id: int) -> bool:
