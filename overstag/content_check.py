@@ -63,7 +63,9 @@ def gaps(directory: Path = CONTENT_DIR) -> List[str]:
     """Every gap in the content under `directory`; empty when it is complete."""
     if not directory.is_dir():
         return [f"{directory}: not a folder"]
-    return [gap for kind, check in CHECKS for gap in _run(kind, check, directory)]
+    # two checks may see the same slip (a word list is a bilingual text too)
+    found = [gap for kind, check in CHECKS for gap in _run(kind, check, directory)]
+    return list(dict.fromkeys(found))
 
 
 def main(argv: Optional[List[str]] = None) -> int:

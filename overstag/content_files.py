@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import string
 from pathlib import Path
-from typing import Any, Dict, List, Set
+from typing import Any, Dict, Iterable, List, Set
 
 import yaml
 
@@ -44,14 +44,37 @@ def placeholders(text: str) -> Set[str]:
         return {"{"}
 
 
+def is_text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def not_a_text(value: Any, path: str) -> str:
+    # YAML turns a bare yes/no/on/off into true or false: the usual reason
+    return f"{path}: {value!r} is not a text (put quotes around yes, no, on and off)"
+
+
+def _value_gaps(value: Any, path: str) -> List[str]:
+    """What is wrong with the value at a language key: it must be a text, a list of
+    texts, or a mapping of its own."""
+    if isinstance(value, dict):
+        return [] if value else [f"{path}: is empty"]
+    if isinstance(value, list):
+        return [not_a_text(item, path) for item in value if not is_text(item)]
+    return [] if is_text(value) else [f"{path}: needs a text"]
+
+
 def bilingual_gaps(node: Any, path: str = "") -> List[str]:
-    """A mapping with one language key needs all of them, with equal placeholders."""
+    """A mapping with one language key needs all of them, each a text (or a list of
+    texts, or a mapping), with the same placeholders."""
     found: List[str] = []
     if isinstance(node, dict) and set(LANGUAGES) & set(node):
         values = [node.get(lang) for lang in LANGUAGES]
         if any(v in (None, "", []) for v in values):
             found.append(f"{path}: needs both {' and '.join(LANGUAGES)}")
-        elif all(isinstance(v, str) for v in values):
+        else:
+            for lang, value in zip(LANGUAGES, values, strict=True):
+                found += _value_gaps(value, f"{path}.{lang}")
+        if all(isinstance(v, str) for v in values):
             if len({frozenset(placeholders(v)) for v in values}) > 1:
                 found.append(f"{path}: placeholders differ between languages")
         for lang in LANGUAGES:
@@ -63,16 +86,34 @@ def bilingual_gaps(node: Any, path: str = "") -> List[str]:
     return found
 
 
+def missing_texts(
+    tree: Any, paths: Iterable[str], lists: Iterable[str] = ()
+) -> List[str]:
+    """The dotted paths, of texts the code asks for, that lead to no text in some
+    language; a list of texts is only right where `lists` names the path. What a
+    text says (blank, placeholders), bilingual_gaps checks."""
+    found = []
+    several = set(lists)
+    for path in paths:
+        node = tree
+        for part in path.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        if not (isinstance(node, dict) and set(LANGUAGES) & set(node)):
+            found.append(f"{path}: missing")
+        elif path not in several:
+            found += [
+                f"{path}.{lang}: needs one text, not a list"
+                for lang in LANGUAGES
+                if isinstance(node.get(lang), list)
+            ]
+    return found
+
+
 def word_gaps(words: Any, path: str) -> List[str]:
-    """A list of words must hold strings only; YAML turns a bare yes/no/on/off into
-    true or false, which is the usual reason it does not."""
+    """A non-empty list of words, each a text."""
     if not isinstance(words, list) or not words:
         return [f"{path}: needs a list of words"]
-    return [
-        f"{path}: {word!r} is not a word (put quotes around yes, no, on and off)"
-        for word in words
-        if not isinstance(word, str) or not word.strip()
-    ]
+    return [not_a_text(word, path) for word in words if not is_text(word)]
 
 
 def refuse_gaps(kind: str, gaps: List[str]) -> None:

@@ -60,14 +60,17 @@ def read(directory: Path = CONTENT_DIR) -> PageContent:
 
 
 def problems(content: PageContent, template: str) -> List[str]:
-    found = [f"page.yml labels.{gap}" for gap in bilingual_gaps(dict(content.labels))]
-    for key, value in content.labels.items():
-        if not isinstance(value, dict) or not all(
-            isinstance(value.get(lang), str) for lang in LANGUAGES
-        ):
-            found.append(
-                f"page.yml labels.{key}: needs a text in {' and '.join(LANGUAGES)}"
-            )
+    labels = dict(content.labels)
+    found = [f"page.yml {gap}" for gap in bilingual_gaps({"labels": labels})]
+    for key, value in labels.items():
+        if not isinstance(value, dict):
+            found.append(f"page.yml labels.{key}: needs a text in each language")
+            continue
+        found += [
+            f"page.yml labels.{key}.{lang}: needs one text"
+            for lang in LANGUAGES
+            if isinstance(value.get(lang), (dict, list))
+        ]
     for match in PLACEHOLDER.finditer(template):
         key, lang = match.group(1), match.group(2)
         if key not in SPECIAL and key not in content.labels:

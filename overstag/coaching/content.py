@@ -11,10 +11,16 @@ import random
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-from overstag.content_files import CONTENT_DIR, placeholders, read_yaml, refuse_gaps
-from overstag.facts import CATEGORIES, LANGUAGES, SMALL_TALK_INTENTS
+from overstag.content_files import (
+    CONTENT_DIR,
+    is_text,
+    placeholders,
+    read_yaml,
+    refuse_gaps,
+)
+from overstag.facts import CATEGORIES, LANGUAGES, REFUSAL, SMALL_TALK_INTENTS
 
 ARTICLE_TIPS = {1, 2, 3, 4, 5, 6}
 # how much of each a category needs so that "another suggestion" has something new
@@ -78,30 +84,51 @@ class Content:
         return self.buttons[key][lang]
 
 
+def _section(data: Dict[str, Any], key: str) -> Dict[str, Any]:
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
+
+
 def read(directory: Path = CONTENT_DIR) -> Content:
     replies = read_yaml(directory / "replies.yml")
     return Content(
-        objections=read_yaml(directory / "objections.yml").get("objections") or {},
-        concessions=read_yaml(directory / "concessions.yml").get("concessions") or {},
-        replies=replies.get("replies") or {},
-        buttons=replies.get("buttons") or {},
+        objections=_section(read_yaml(directory / "objections.yml"), "objections"),
+        concessions=_section(read_yaml(directory / "concessions.yml"), "concessions"),
+        replies=_section(replies, "replies"),
+        buttons=_section(replies, "buttons"),
     )
 
 
-def _text(value: Any) -> str:
-    return str(value or "").strip()
+def _get(node: Any, key: str) -> Any:
+    return node.get(key) if isinstance(node, dict) else None
+
+
+def _texts(node: Any, lang: str) -> Tuple[List[str], bool]:
+    """(the texts of a list in `lang`, whether it held anything else)."""
+    listed = _get(node, lang)
+    if not isinstance(listed, list):
+        return [], listed is not None
+    texts = [item for item in listed if is_text(item)]
+    return texts, len(texts) < len(listed)
 
 
 def _concession_problems(content: Content) -> List[str]:
     found: List[str] = []
     for cid, concession in content.concessions.items():
         for lang in LANGUAGES:
-            entry = concession.get(lang) or {}
             for field in ("title", "say", "how"):
-                if not _text(entry.get(field)):
+                if not is_text(_get(_get(concession, lang), field)):
                     found.append(f"concession {cid}: no {lang} {field}")
+        tips = _get(concession, "tips")
+        whole = isinstance(tips, list) and all(type(t) is int for t in tips)
+        if not tips or not whole or not set(tips) <= ARTICLE_TIPS:
+            found.append(f"concession {cid}: tips must list article tips 1 to 6")
     used_tips = {
-        tip for c in content.concessions.values() for tip in c.get("tips") or []
+        tip
+        for c in content.concessions.values()
+        if isinstance(_get(c, "tips"), list)
+        for tip in c["tips"]
+        if type(tip) is int and tip in ARTICLE_TIPS
     }
     if not ARTICLE_TIPS <= used_tips:
         found.append(f"article tips never used: {sorted(ARTICLE_TIPS - used_tips)}")
@@ -112,10 +139,15 @@ def _objection_problems(content: Content) -> List[str]:
     found: List[str] = []
     for category in CATEGORIES:
         entry = content.objections.get(category)
-        if not entry:
+        if not isinstance(entry, dict) or not entry:
             found.append(f"{category}: missing")
             continue
-        ids = entry.get("concessions") or []
+        ids = entry.get("concessions")
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            found.append(f"{category}: concessions must be a list of ids")
+            ids = (
+                [i for i in ids if isinstance(i, str)] if isinstance(ids, list) else []
+            )
         unknown = [cid for cid in ids if cid not in content.concessions]
         if unknown:
             found.append(f"{category}: unknown concessions {unknown}")
@@ -123,12 +155,18 @@ def _objection_problems(content: Content) -> List[str]:
             needed = MINIMUM["concessions"]
             found.append(f"{category}: needs {needed} concessions, has {len(set(ids))}")
         for lang in LANGUAGES:
-            if not _text((entry.get("label") or {}).get(lang)):
+            if not is_text(_get(entry.get("label"), lang)):
                 found.append(f"{category}: no {lang} label")
+            if category == REFUSAL and not is_text(
+                _get(entry.get("respect_note"), lang)
+            ):
+                found.append(f"{category}: no {lang} respect_note")
             for field in ("acknowledgements", "avoid", "if_still_no"):
-                items = [
-                    i for i in (entry.get(field) or {}).get(lang) or [] if _text(i)
-                ]
+                items, other = _texts(entry.get(field), lang)
+                if other:
+                    found.append(
+                        f"{category}: {field} in {lang} has an item with no text"
+                    )
                 if len(items) < MINIMUM[field]:
                     found.append(
                         f"{category}: {field} in {lang} has {len(items)}, "
@@ -140,12 +178,14 @@ def _objection_problems(content: Content) -> List[str]:
 def _reply_problems(content: Content) -> List[str]:
     found: List[str] = []
     for key in REPLY_KEYS:
-        variants = content.replies.get(key) or {}
+        variants = content.replies.get(key)
         expected = None
         for lang in LANGUAGES:
-            texts = [str(t) for t in variants.get(lang) or [] if _text(t)]
+            texts, other = _texts(variants, lang)
             if not texts:
                 found.append(f"reply {key}: no {lang} text")
+            elif other:
+                found.append(f"reply {key}: a {lang} variant has no text")
             for text in texts:
                 names = placeholders(text)
                 expected = names if expected is None else expected
@@ -153,7 +193,7 @@ def _reply_problems(content: Content) -> List[str]:
                     found.append(f"reply {key}: placeholders differ in {text!r}")
     for key in BUTTON_KEYS:
         for lang in LANGUAGES:
-            if not _text((content.buttons.get(key) or {}).get(lang)):
+            if not is_text(_get(content.buttons.get(key), lang)):
                 found.append(f"button {key}: no {lang} label")
     return found
 

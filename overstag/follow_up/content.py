@@ -16,6 +16,8 @@ from overstag.coaching import content as coaching_content
 from overstag.content_files import (
     CONTENT_DIR,
     bilingual_gaps,
+    is_text,
+    missing_texts,
     read_yaml,
     refuse_gaps,
     word_gaps,
@@ -26,6 +28,63 @@ from overstag.follow_up.reading import Reading
 
 SECTIONS = ("form", "agreements", "email", "statuses", "reminders", "replies")
 WORD_LISTS = ("yes_words", "no_words", "none_words", "all_words", "stop_words")
+CHOICE_SLOTS = ("interview_form", "review_scope")
+# every text the code asks for by name; bilingual_gaps checks what each one says
+FORM_TEXTS = (
+    "form.start",
+    "form.cancelled",
+    "form.corrected",
+    "form.days_text",
+    "form.duration_text",
+    "form.questions.agreed_concessions_open",
+    *(f"form.questions.{slot}" for slot in FORM_SLOTS),
+    *(f"form.reasks.{slot}" for slot in FORM_SLOTS),
+    *(f"form.fields.{slot}.label" for slot in FORM_SLOTS if slot != "confirmed"),
+    *(
+        f"form.buttons.{key}"
+        for key in ("yes", "no", "all", "none", "duration", "review_days")
+    ),
+    *(
+        f"form.duration_names.{key}"
+        for key in (
+            "one_and_a_half_hours",
+            "one_hour",
+            "hours",
+            "minutes",
+            "one_hour_and_minutes",
+            "hours_and_minutes",
+        )
+    ),
+)
+OTHER_TEXTS = (
+    *(f"email.{key}" for key in ("subject", "greeting", "opening", "agreed_heading")),
+    *(f"email.{key}" for key in ("closing", "sign_off", "ready")),
+    *(f"email.lines.{key}" for key in ("subject", "outlet", "form", "review", "days")),
+    "email.lines.sensitive",
+    *(f"statuses.{status}.label" for status in STATUSES),
+    *(
+        f"replies.{key}"
+        for key in (
+            "status_updated",
+            "reminders_planned",
+            "reminder_item",
+            "status_which_interview",
+            "status_which_status",
+            "status_unchanged",
+            "no_interviews",
+            "my_interviews_heading",
+            "interview_line",
+            "due_line",
+            "nothing_due",
+            "overdue",
+            "delete_which",
+            "delete_confirm",
+            "deleted",
+            "nothing_to_delete",
+        )
+    ),
+    *(f"replies.buttons.{key}" for key in ("delete_yes", "delete_no", "my_interviews")),
+)
 
 
 @dataclass(frozen=True)
@@ -76,28 +135,42 @@ class FollowUp:
         return labels
 
 
-def _form_problems(form: Mapping[str, Any]) -> List[str]:
+def _mapping(node: Any, key: str) -> Mapping[str, Any]:
+    value = node.get(key) if isinstance(node, Mapping) else None
+    return value if isinstance(value, Mapping) else {}
+
+
+def _choice_problems(form: Mapping[str, Any]) -> List[str]:
     found: List[str] = []
-    for slot in FORM_SLOTS:
-        if slot not in (form.get("questions") or {}):
-            found.append(f"form.questions.{slot}: missing")
-        if slot != "confirmed" and slot not in (form.get("fields") or {}):
-            found.append(f"form.fields.{slot}: missing")
-        if slot not in (form.get("reasks") or {}):
-            found.append(f"form.reasks.{slot}: missing")
-    for slot in ("interview_form", "review_scope"):
-        for key, choice in ((form.get("choices") or {}).get(slot) or {}).items():
+    for slot in CHOICE_SLOTS:
+        options = _mapping(_mapping(form, "choices"), slot)
+        if not options:
+            found.append(f"form.choices.{slot}: needs options")
+        for key, choice in options.items():
             for lang in LANGUAGES:
-                entry = (choice or {}).get(lang) or {}
-                if not (
-                    entry.get("label") and entry.get("text") and entry.get("words")
-                ):
-                    where = f"form.choices.{slot}.{key}.{lang}"
-                    found.append(f"{where}: needs label, text and words")
+                where = f"form.choices.{slot}.{key}.{lang}"
+                entry = _mapping(choice, lang)
+                if not (is_text(entry.get("label")) and is_text(entry.get("text"))):
+                    found.append(f"{where}: needs a label and a text")
+                found += word_gaps(entry.get("words"), f"{where}.words")
+    return found
+
+
+def _form_problems(form: Mapping[str, Any]) -> List[str]:
+    buttons = [f"form.buttons.{key}" for key in ("duration", "review_days")]
+    found = missing_texts({"form": form}, FORM_TEXTS, lists=buttons)
+    for slot in FORM_SLOTS:
+        if slot == "confirmed":
+            continue
+        for lang in LANGUAGES:
+            words = _mapping(_mapping(_mapping(form, "fields"), slot), "words").get(
+                lang
+            )
+            found += word_gaps(words, f"form.fields.{slot}.words.{lang}")
     for key in WORD_LISTS:
         for lang in LANGUAGES:
-            found += word_gaps((form.get(key) or {}).get(lang), f"form.{key}.{lang}")
-    return found + reading.problems(form.get("reading"))
+            found += word_gaps(_mapping(form, key).get(lang), f"form.{key}.{lang}")
+    return found + _choice_problems(form) + reading.problems(form.get("reading"))
 
 
 def _reminder_problems(raw: Mapping[str, Any]) -> List[str]:
@@ -107,11 +180,13 @@ def _reminder_problems(raw: Mapping[str, Any]) -> List[str]:
             found.append(f"statuses.{status}: missing")
             continue
         for lang in LANGUAGES:
-            words = ((raw["statuses"][status] or {}).get("words") or {}).get(lang)
+            words = _mapping(_mapping(raw["statuses"], status), "words").get(lang)
             found += word_gaps(words, f"statuses.{status}.words.{lang}")
-    names = (raw["replies"] or {}).get("reminder_names") or {}
+    names = _mapping(raw["replies"], "reminder_names")
+    found += missing_texts(raw, [f"replies.reminder_names.{kind}" for kind in names])
     for kind, reminder in raw["reminders"].items():
-        reminder = reminder or {}
+        reminder = reminder if isinstance(reminder, Mapping) else {}
+        found += missing_texts(raw, [f"reminders.{kind}.text"])
         if reminder.get("after_status") not in STATUSES:
             status = reminder.get("after_status")
             found.append(f"reminders.{kind}: unknown status {status!r}")
@@ -131,9 +206,11 @@ def problems(raw: Mapping[str, Any], concessions: Collection[str]) -> List[str]:
         return found
     found += bilingual_gaps(raw)
     found += _form_problems(raw["form"])
+    found += missing_texts(raw, OTHER_TEXTS)
     missing = sorted(set(concessions) - set(raw["agreements"]))
     if missing:
         found.append(f"agreements: no e-mail line for concessions {missing}")
+    found += missing_texts(raw, [f"agreements.{cid}" for cid in raw["agreements"]])
     return found + _reminder_problems(raw)
 
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Dict, FrozenSet, List, Mapping, Pattern, Sequence, Tuple
 
-from overstag.content_files import word_gaps
+from overstag.content_files import is_text, word_gaps
 from overstag.facts import LANGUAGES
 
 # what each entry of form.reading must be: a list of words, or words with numbers
@@ -69,17 +69,13 @@ class Reading:
                 {str(k).lower(): int(v) for k, v in section["numbers"][lang].items()}
             )
         phrases: List[Tuple[str, int]] = []
-        diminutives: Dict[str, str] = {}
         for lang in LANGUAGES:
             phrases += [
                 (str(k).lower(), int(v)) for k, v in duration["phrases"][lang].items()
             ]
-            diminutives.update(
-                {
-                    str(k): str(v)
-                    for k, v in (duration["diminutives"][lang] or {}).items()
-                }
-            )
+        diminutives = {
+            str(k): str(v) for k, v in (duration.get("diminutives") or {}).items()
+        }
         hours = _words(duration, "hour_units")
         units = _alternation(hours + _words(duration, "minute_units"))
         return cls(
@@ -112,10 +108,11 @@ def _numbers(node: Any, path: str) -> List[str]:
     for lang in LANGUAGES:
         value = node.get(lang) if isinstance(node, dict) else None
         whole = isinstance(value, dict) and all(
-            isinstance(n, int) and not isinstance(n, bool) for n in value.values()
+            is_text(w) and isinstance(n, int) and not isinstance(n, bool) and n > 0
+            for w, n in value.items()
         )
         if not whole:
-            found.append(f"{path}.{lang}: needs words with whole numbers")
+            found.append(f"{path}.{lang}: needs words with whole numbers above 0")
     return found
 
 
@@ -141,13 +138,9 @@ def problems(section: Any) -> List[str]:
                 found += word_gaps(words, f"{path}.{key}.{lang}")
     found += _numbers(section.get("numbers"), "form.reading.numbers")
     found += _numbers(duration.get("phrases"), "form.reading.duration.phrases")
-    diminutives = duration.get("diminutives")
-    for lang in LANGUAGES:
-        pairs = diminutives.get(lang) if isinstance(diminutives, dict) else None
-        if not isinstance(pairs, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in pairs.items()
-        ):
-            found.append(
-                f"form.reading.duration.diminutives.{lang}: needs word: word pairs"
-            )
+    diminutives = duration.get("diminutives") or {}
+    if not isinstance(diminutives, dict) or not all(
+        is_text(k) and is_text(v) for k, v in diminutives.items()
+    ):
+        found.append("form.reading.duration.diminutives: needs word: word pairs")
     return found

@@ -44,6 +44,20 @@ GAIN = {
     "confirm": 1.0,
 }
 LOSS = {"pressure": 2.0, "backfire": 1.5, "miss": 0.5, "rushed_purpose": 0.5}
+# what a move can do (evaluate_moves), and how a rehearsal can end
+EFFECTS = (
+    "empathize",
+    "explore",
+    "fit",
+    "purpose",
+    "rushed_purpose",
+    "miss",
+    "backfire",
+    "pressure",
+    "accept_no",
+    "confirm",
+)
+OUTCOMES = ("agreed", "walked_away", "accepted_no", "stopped")
 
 
 @dataclass
@@ -64,7 +78,7 @@ class State:
     seed: int
     warmth: float = 0.0
     stage: str = "refusing"
-    outcome: Optional[str] = None  # agreed, walked_away, accepted_no, stopped
+    outcome: Optional[str] = None  # one of OUTCOMES once it has ended
     feedback: bool = True
     turns: List[Turn] = field(default_factory=list)
     used_lines: List[str] = field(default_factory=list)

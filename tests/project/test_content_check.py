@@ -151,23 +151,69 @@ def _set(tree, path, value):
 
 
 @settings(
-    max_examples=40,
+    max_examples=25,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(st.lists(st.tuples(st.sampled_from(PATHS), WRONG), min_size=1, max_size=4))
 def test_any_value_of_the_wrong_shape_gives_gaps_never_an_exception(scratch, changes):
-    touched = {name for (name, _), _ in changes}
-    trees = {name: copy.deepcopy(TREES[name]) for name in touched}
+    trees = {name: copy.deepcopy(TREES[name]) for (name, _), _ in changes}
     for (name, path), value in changes:
         _set(trees[name], path, value)
+    found = _check(scratch, trees)
+    assert isinstance(found, list) and all(isinstance(g, str) for g in found)
+
+
+def _check(scratch, trees):
     try:
         for name, tree in trees.items():
             text = yaml.safe_dump(tree, allow_unicode=True)
             (scratch / name).write_text(text, encoding="utf-8")
-        found = content_check.gaps(scratch)
+        return content_check.gaps(scratch)
     finally:
-        for name in touched:
+        for name in trees:
             shutil.copyfile(CONTENT_DIR / name, scratch / name)
-    assert isinstance(found, list) and all(isinstance(g, str) for g in found)
+
+
+def _texts(node, prefix=()):
+    """The paths of every text in a YAML tree, but the editors' own notes
+    (`explain`), which the assistant never shows."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key != "explain":
+                yield from _texts(value, prefix + (key,))
+    elif isinstance(node, list):
+        for index, value in enumerate(node[:2]):
+            yield from _texts(value, prefix + (index,))
+    elif isinstance(node, str) and node.strip():
+        yield prefix
+
+
+TEXTS = [(name, path) for name, tree in TREES.items() for path in _texts(tree)]
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(st.sampled_from(TEXTS), st.sampled_from([None, "", 0, True, [], {}]))
+def test_every_text_that_is_blanked_or_no_text_is_a_gap(scratch, where, value):
+    name, path = where
+    tree = copy.deepcopy(TREES[name])
+    _set(tree, path, value)
+    assert _check(scratch, {name: tree}), (
+        f"{name} {'.'.join(map(str, path))} = {value!r}"
+    )
+
+
+def test_a_bare_no_in_a_word_list_gets_a_hint(scratch):
+    tree = copy.deepcopy(TREES["follow_up.yml"])
+    tree["form"]["yes_words"]["en"].append(True)  # what YAML makes of a bare yes
+    found = _check(scratch, {"follow_up.yml": tree})
+    assert found == [
+        "follow-up: form.yes_words.en: True is not a text "
+        "(put quotes around yes, no, on and off)"
+    ]
