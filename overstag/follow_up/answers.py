@@ -5,10 +5,11 @@ read with are content (`form.reading` in content/follow_up.yml)."""
 from __future__ import annotations
 
 import re
-from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 from overstag.facts import LANGUAGES
 from overstag.follow_up.content import FollowUp
+from overstag.follow_up.reading import phrase
 
 NAME = re.compile(r"^[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*$")
 MAX_NAME_CHARS = 30
@@ -18,13 +19,6 @@ MIN_DAYS, MAX_DAYS = 1, 15
 
 def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", (text or "").strip()).strip(" .!?")
-
-
-def _has_phrase(text: str, phrases: Iterable[str]) -> bool:
-    lowered = f" {_clean(text).lower()} "
-    return any(
-        re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", lowered) for p in phrases if p
-    )
 
 
 def _both(material: FollowUp, path: str) -> List[str]:
@@ -116,7 +110,7 @@ def choice(text: str, options: dict) -> Optional[str]:
         for lang in LANGUAGES:
             words = [str(w).lower() for w in option[lang]["words"]]
             for word in [option[lang]["label"].lower(), *words]:
-                found = cleaned == word or _has_phrase(cleaned, [word])
+                found = cleaned == word or bool(phrase([word]).search(cleaned))
                 if found and len(word) > best[0]:
                     best = (len(word), key)
     return best[1]

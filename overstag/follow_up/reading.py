@@ -41,8 +41,12 @@ def _alternation(words: Sequence[str]) -> str:
     return "|".join(parts)
 
 
-def _phrase(words: Sequence[str]) -> Pattern:
-    return re.compile(rf"(?<![\w-])(?:{_alternation(words)})(?![\w-])")
+def phrase(words: Sequence[str]) -> Pattern:
+    """Any of the words or phrases, standing on their own in a text."""
+    given = [word for word in words if word.strip()]
+    if not given:
+        return re.compile(r"(?!)")  # nothing to find: never matches
+    return re.compile(rf"(?<![\w-])(?:{_alternation(given)})(?![\w-])")
 
 
 @dataclass(frozen=True)
@@ -85,14 +89,14 @@ class Reading:
             numbers=numbers,
             articles=frozenset(_words(section, "articles")),
             phrases=tuple(
-                (_phrase([p]), minutes)
+                (phrase([p]), minutes)
                 for p, minutes in sorted(phrases, key=lambda x: -len(x[0]))
             ),
             amount=re.compile(rf"(\d+(?:[.,]\d+)?|[^\W\d_]+)\s*({units})\b"),
             hour_units=frozenset(hours),
             diminutives=diminutives,
-            yes_signals=_phrase(_words(section, "yes_signals")),
-            no_signals=_phrase(_words(section, "no_signals")),
+            yes_signals=phrase(_words(section, "yes_signals")),
+            no_signals=phrase(_words(section, "no_signals")),
             list_words=re.compile(
                 rf"\b(?:{_alternation(_words(section, 'list_words'))})\b"
             ),

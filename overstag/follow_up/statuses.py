@@ -12,6 +12,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 from overstag import settings
 from overstag.facts import LANGUAGES, STATUSES
 from overstag.follow_up.content import FollowUp
+from overstag.follow_up.reading import phrase
 
 
 def detect_status(text: str, material: FollowUp) -> Optional[str]:
@@ -24,10 +25,7 @@ def detect_status(text: str, material: FollowUp) -> Optional[str]:
             for lang in LANGUAGES
             for w in material.raw["statuses"][status]["words"][lang]
         ]
-        if any(
-            re.search(rf"(?<![\w-]){re.escape(str(w).lower())}(?![\w-])", lowered)
-            for w in words
-        ):
+        if phrase([str(w).lower() for w in words]).search(lowered):
             return status
     return None
 

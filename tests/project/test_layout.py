@@ -57,9 +57,9 @@ def test_the_action_server_registers_exactly_the_domains_actions():
 
 
 def test_importing_every_module_reads_and_writes_nothing(tmp_path):
-    """No I/O at import: a fresh process imports every module of actions/ and
-    overstag/ with an empty data folder and no content folder at hand, and the
-    action server's modules leave Rasa and TensorFlow unloaded."""
+    """No I/O at import: a fresh process, with an empty data folder named and no
+    database URL set, imports every module of actions/ and overstag/ and creates
+    nothing; the action server's modules leave Rasa and TensorFlow unloaded."""
     names = [
         ".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
         for folder in ("actions", "overstag")
