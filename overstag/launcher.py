@@ -1,7 +1,12 @@
 """Starts the action server and the Rasa server, waits until both answer,
-prints where to open the chat, and stops both on Ctrl-C.
+prints where to open the chat, restarts a server that dies, and stops both on
+Ctrl-C.
 
     python -m overstag.launcher [--model models/] [--quiet]
+    python -m overstag.launcher --only actions|rasa   (one server, for systemd)
+
+The tokens reach the servers through their environment, never their command
+lines, which any local user can read.
 """
 
 from __future__ import annotations
@@ -9,7 +14,6 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import subprocess
 import sys
 import time
 import urllib.error
@@ -20,16 +24,21 @@ from typing import Dict, List, Optional
 import yaml
 
 from overstag import content_check, rasa_patches, settings
+from overstag.supervisor import Supervisor
 
 READY_LINE = "Overstag is ready"
+ACTIONS_TOKEN_VARIABLE = "OVERSTAG_ACTIONS_TOKEN"
 
 
 def runtime_endpoints() -> Path:
-    """endpoints.yml with the action server's port from the settings."""
+    """endpoints.yml with the action server's address from the settings, and the
+    header that authenticates every call to it. The file names the variable and
+    Rasa reads its value from the environment: the secret is not written here."""
     endpoints = yaml.safe_load((settings.ROOT / "endpoints.yml").read_text())
-    endpoints["action_endpoint"]["url"] = (
-        f"http://127.0.0.1:{settings.actions_port()}/webhook"
-    )
+    endpoints["action_endpoint"]["url"] = settings.actions_url()
+    endpoints["action_endpoint"]["headers"] = {
+        "Authorization": f"Bearer ${{{ACTIONS_TOKEN_VARIABLE}}}"
+    }
     path = settings.data_dir() / "endpoints.runtime.yml"
     path.write_text(yaml.safe_dump(endpoints))
     return path
@@ -64,44 +73,47 @@ def child_env() -> Dict[str, str]:
     env["PYTHONPATH"] = os.pathsep.join(
         filter(None, [str(settings.ROOT), env.get("PYTHONPATH")])
     )
+    env["OVERSTAG_API_TOKEN"] = settings.api_token()
+    env[ACTIONS_TOKEN_VARIABLE] = settings.actions_token()
     return env
 
 
 def commands(model: str, log_level: str) -> Dict[str, List[str]]:
     python = sys.executable
+    rasa = [
+        python,
+        "-m",
+        # Rasa with Overstag's runtime fixes; plain Rasa for the benchmark's baseline
+        "overstag.serve" if rasa_patches.enabled() else "rasa",
+        "run",
+        "--model",
+        model,
+        "--endpoints",
+        str(runtime_endpoints()),
+        "--credentials",
+        str(runtime_credentials()),
+        "--interface",
+        settings.bind_host(),
+        "--port",
+        str(settings.server_port()),
+        "--enable-api",
+        log_level,
+    ]
+    if not rasa_patches.enabled():
+        # plain Rasa takes its token as an argument only
+        rasa += ["--auth-token", settings.api_token()]
     return {
         "actions": [
             python,
             "-m",
-            "rasa_sdk",
-            "--actions",
-            "actions",
+            "overstag.action_server",
+            "--host",
+            settings.actions_host(),
             "--port",
             str(settings.actions_port()),
             log_level,
         ],
-        # overstag.serve is Rasa with Overstag's runtime fixes; the stock entry point on
-        # request
-        "rasa": [
-            python,
-            "-m",
-            "overstag.serve" if rasa_patches.enabled() else "rasa",
-            "run",
-            "--model",
-            model,
-            "--endpoints",
-            str(runtime_endpoints()),
-            "--credentials",
-            str(runtime_credentials()),
-            "--interface",
-            settings.bind_host(),
-            "--port",
-            str(settings.server_port()),
-            "--enable-api",
-            "--auth-token",
-            settings.api_token(),
-            log_level,
-        ],
+        "rasa": rasa,
     }
 
 
@@ -113,21 +125,19 @@ def _answers(url: str) -> bool:
         return False
 
 
-def wait_until_ready(
-    processes: Dict[str, subprocess.Popen], timeout: float
-) -> Optional[str]:
+def wait_until_ready(supervisor: Supervisor, timeout: float) -> Optional[str]:
     """None when both servers answer, else what went wrong."""
     base = f"http://127.0.0.1:{settings.server_port()}"
     checks = {
-        "actions": f"http://127.0.0.1:{settings.actions_port()}/health",
+        "actions": settings.actions_url().rsplit("/", 1)[0] + "/health",
         "rasa": f"{base}/status?token={settings.api_token()}",
     }
     deadline = time.monotonic() + timeout
     pending = dict(checks)
     while pending and time.monotonic() < deadline:
-        for name, process in processes.items():
-            if process.poll() is not None:
-                return f"the {name} server exited with code {process.returncode}"
+        supervisor.check()
+        if supervisor.failed:
+            return supervisor.failed
         for name, url in list(pending.items()):
             if _answers(url):
                 del pending[name]
@@ -135,20 +145,46 @@ def wait_until_ready(
     return f"not ready after {timeout:.0f} s: {', '.join(pending)}" if pending else None
 
 
-def stop(processes: Dict[str, subprocess.Popen]) -> None:
-    for process in processes.values():
-        if process.poll() is None:
-            process.terminate()
-    for process in processes.values():
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
 def _interrupt(*_: object) -> None:
     # SIGTERM (from a supervisor or a test) stops the servers the same way Ctrl-C does
     raise KeyboardInterrupt
+
+
+def prepare() -> Optional[str]:
+    """What keeps Overstag from starting, or None once everything is in place."""
+    # refuse to start with any content missing in either language (make check-content)
+    gaps = content_check.gaps()
+    if gaps:
+        return "Overstag did not start; the content has gaps:\n" + "\n".join(
+            f"- {gap}" for gap in gaps
+        )
+    problems = settings.channel_problems()
+    if problems:
+        return "\n".join(problems)
+    os.umask(0o077)  # everything under the data dir is the owner's alone
+    settings.ensure_data_dir()
+    settings.ensure_database_dir(settings.database_url())
+    settings.advice_api_tokens()  # made here, before the Rasa server reads it
+    return None
+
+
+def ready_message() -> str:
+    base = f"http://127.0.0.1:{settings.server_port()}"
+    channels = [
+        name
+        for name, on in (
+            ("Slack", settings.slack_enabled()),
+            ("Teams", settings.teams_enabled()),
+        )
+        if on
+    ]
+    extra = f"; also listening for {' and '.join(channels)}" if channels else ""
+    return (
+        f"\n{READY_LINE}. Open {base}/webhooks/chat/ in your browser "
+        f"(REST: {base}/webhooks/rest/webhook; "
+        f"advice API: {base}/api/v1/openapi.json{extra}; "
+        f"Ctrl-C stops everything).\n"
+    )
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -158,58 +194,42 @@ def main(argv: Optional[List[str]] = None) -> int:
         "--quiet", action="store_true", help="servers log warnings only"
     )
     parser.add_argument("--timeout", type=float, default=180)
+    parser.add_argument(
+        "--only",
+        choices=("actions", "rasa"),
+        help="become this one server (under systemd, which restarts it)",
+    )
     args = parser.parse_args(argv)
 
-    # refuse to start with any content missing in either language (make check-content)
-    gaps = content_check.gaps()
-    if gaps:
-        print("Overstag did not start; the content has gaps:", file=sys.stderr)
-        print("\n".join(f"- {gap}" for gap in gaps), file=sys.stderr)
+    problem = prepare()
+    if problem:
+        print(problem, file=sys.stderr)
         return 2
-    problems = settings.channel_problems()
-    if problems:
-        print("\n".join(problems), file=sys.stderr)
-        return 2
-    settings.data_dir().mkdir(parents=True, exist_ok=True)
-    settings.ensure_database_dir(settings.database_url())
-    settings.advice_api_tokens()  # made here, before the Rasa server reads it
     log_level = "--quiet" if args.quiet else "-v"
-    processes: Dict[str, subprocess.Popen] = {}
+    if args.only:
+        command = commands(args.model, log_level)[args.only]
+        os.chdir(settings.ROOT)
+        os.execve(command[0], command, child_env())
+    supervisor = Supervisor(
+        commands(args.model, log_level), cwd=settings.ROOT, env=child_env()
+    )
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        for name, command in commands(args.model, log_level).items():
-            processes[name] = subprocess.Popen(
-                command, cwd=settings.ROOT, env=child_env()
-            )
-        problem = wait_until_ready(processes, args.timeout)
+        supervisor.start()
+        problem = wait_until_ready(supervisor, args.timeout)
         if problem:
             print(f"Overstag did not start: {problem}.", file=sys.stderr)
             return 1
-        base = f"http://127.0.0.1:{settings.server_port()}"
-        channels = [
-            name
-            for name, on in (
-                ("Slack", settings.slack_enabled()),
-                ("Teams", settings.teams_enabled()),
-            )
-            if on
-        ]
-        extra = f"; also listening for {' and '.join(channels)}" if channels else ""
-        print(
-            f"\n{READY_LINE}. Open {base}/webhooks/chat/ in your browser "
-            f"(REST: {base}/webhooks/rest/webhook; "
-            f"advice API: {base}/api/v1/openapi.json{extra}; "
-            f"Ctrl-C stops everything).\n",
-            flush=True,
-        )
-        while all(p.poll() is None for p in processes.values()):
-            time.sleep(0.5)
-        print("A server stopped; shutting down the other.", file=sys.stderr)
+        print(ready_message(), flush=True)
+        while not supervisor.failed:
+            supervisor.check()
+            time.sleep(0.3)
+        print(f"Overstag stopped: {supervisor.failed}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 0
     finally:
-        stop(processes)
+        supervisor.stop()
 
 
 if __name__ == "__main__":

@@ -5,18 +5,28 @@ TensorFlow, when no component of the model uses it (about 330 MB and 3 s of
 start-up, overstag/rasa_patches/tensorflow_stub.py), and JAX, which TensorFlow's
 TFLite helpers import whenever it is installed (about 65 MB; TensorFlow treats it
 as optional). Rasa's per-reply schema rebuild is replaced
-(overstag/rasa_patches/action_validation.py). The launcher runs plain
-`python -m rasa` instead when OVERSTAG_STOCK_RASA=1 (the benchmark's baseline).
+(overstag/rasa_patches/action_validation.py). A turn the
+action server could not answer is not stored, and a retried message is stored
+once (overstag/rasa_patches/turn_guard.py); a database error becomes a 503, not
+an exit (overstag/rasa_patches/tracker_store.py). The API token is read from
+OVERSTAG_API_TOKEN, never from the command line, where every local user can
+read it. The launcher runs plain `python -m rasa` instead when
+OVERSTAG_STOCK_RASA=1 (the benchmark's baseline).
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import sys
 from typing import List, Optional
+
+from overstag import settings
 
 
 def main(argv: Optional[List[str]] = None) -> None:
     args = sys.argv[1:] if argv is None else argv
+    os.umask(0o077)  # the database, its journal and the runtime files: owner-only
     from overstag.rasa_patches import tensorflow_stub
 
     archive = tensorflow_stub.model_archive(args)
@@ -32,11 +42,18 @@ def main(argv: Optional[List[str]] = None) -> None:
             rasa_patches.check()
         except rasa_patches.UntestedRasaError as error:
             sys.exit(f"Overstag did not start: {error}")
-        from overstag.rasa_patches import action_validation
+        from overstag.rasa_patches import action_validation, tracker_store, turn_guard
 
         action_validation.install()
+        tracker_store.fail_loud()
+        turn_guard.install()
+    # sanic's access lines carry URLs, and Rasa's API takes its token in the URL
+    logging.getLogger("sanic.access").disabled = True
     from rasa.__main__ import main as rasa_main
 
+    token = os.environ.get("OVERSTAG_API_TOKEN")
+    if args[:1] == ["run"] and "--auth-token" not in args:
+        args = [*args, "--auth-token", token or settings.api_token()]
     sys.argv = ["rasa", *args]
     rasa_main()
 

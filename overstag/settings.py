@@ -13,6 +13,15 @@ def data_dir() -> Path:
     return Path(os.environ.get("OVERSTAG_DATA_DIR") or ROOT / "var").resolve()
 
 
+def ensure_data_dir() -> Path:
+    """The data dir, made owner-only: it holds the conversations and the tokens."""
+    path = data_dir()
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o700)
+    return path
+
+
 def database_url() -> str:
     """One URL for Rasa's tracker store and the action server's own tables."""
     return (
@@ -22,9 +31,15 @@ def database_url() -> str:
 
 
 def ensure_database_dir(url: str) -> None:
-    """SQLite creates the file but not its folder."""
-    if url.startswith("sqlite:///"):
-        Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
+    """SQLite creates the file but not its folder, and creates it as the umask
+    says: the file is made here, owner-only, before SQLite opens it."""
+    if not url.startswith("sqlite:///") or url.endswith(":memory:"):
+        return
+    path = Path(url[len("sqlite:///") :])
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)
 
 
 def server_port() -> int:
@@ -33,6 +48,24 @@ def server_port() -> int:
 
 def actions_port() -> int:
     return int(os.environ.get("OVERSTAG_ACTIONS_PORT") or 5055)
+
+
+def actions_host() -> str:
+    """Where the action server listens: loopback, or an address of a private
+    network when it runs on another host (it must never face the internet)."""
+    return _env("OVERSTAG_ACTIONS_HOST") or "127.0.0.1"
+
+
+def actions_url() -> str:
+    """How the Rasa server reaches the action server."""
+    host = actions_host()
+    host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    return _env("OVERSTAG_ACTIONS_URL") or f"http://{host}:{actions_port()}/webhook"
+
+
+def actions_token() -> str:
+    """The shared secret the Rasa server sends the action server with every call."""
+    return _env("OVERSTAG_ACTIONS_TOKEN") or _kept_token("actions-token")
 
 
 def bind_host() -> str:
@@ -64,13 +97,22 @@ def api_token() -> str:
 def _kept_token(filename: str) -> str:
     """A random token made on first use and kept, readable by the owner only, in the
     data dir."""
-    path = data_dir() / filename
+    path = ensure_data_dir() / filename
     if not path.exists():
         import secrets
+        import tempfile
 
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(24))
-        path.chmod(0o600)
+        # written owner-only (mkstemp) and then linked in, which fails if another
+        # process got there first: never readable by others, never seen half-written
+        descriptor, draft = tempfile.mkstemp(dir=path.parent, prefix=".token-")
+        try:
+            with os.fdopen(descriptor, "w") as file:
+                file.write(secrets.token_urlsafe(24))
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(draft)
     return path.read_text().strip()
 
 

@@ -299,17 +299,22 @@
     updateWelcome();
   }
 
-  function showError(pending) {
+  // reply: the server's own explanation, already in the user's language
+  function showError(pending, reply) {
     const node = h('div', 'msg error');
-    node.appendChild(h('p', 'error-text', label('no_answer', 'en')));
-    const nl = h('p', 'error-text', label('no_answer', 'nl'));
-    nl.lang = 'nl';
-    node.appendChild(nl);
+    if (reply) {
+      node.appendChild(h('p', 'error-text', reply));
+    } else {
+      node.appendChild(h('p', 'error-text', label('no_answer', 'en')));
+      const nl = h('p', 'error-text', label('no_answer', 'nl'));
+      nl.lang = 'nl';
+      node.appendChild(nl);
+    }
     const retry = h('button', 'retry', both('retry'));
     retry.type = 'button';
     retry.addEventListener('click', () => {
       if (!pending.choice && el.input.value === pending.message) setInput('');
-      send(pending.message, pending.display, pending.choice);
+      send(pending.message, pending.display, pending.choice, pending.id);
     });
     node.appendChild(retry);
     appendToList(node);
@@ -390,17 +395,26 @@
     } catch (e) { /* offline for a moment: the next poll catches up */ }
   }
 
-  async function postMessage(message) {
+  // messageId: the idempotency key; a retry sends the same one, so the server
+  // answers it from what it stored instead of storing the message twice
+  async function postMessage(message, messageId) {
     const ctrl = typeof AbortController === 'function' ? new AbortController() : null;
     const timer = ctrl ? setTimeout(() => ctrl.abort(), TIMEOUT_MS) : 0;
     try {
       const res = await fetch(ENDPOINT, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify({ sender: state.sender, message }),
+        body: JSON.stringify({ sender: state.sender, message, message_id: messageId }),
         signal: ctrl ? ctrl.signal : undefined,
       });
-      if (!res.ok) throw new Error('HTTP ' + res.status);
+      if (!res.ok) {
+        const failure = new Error('HTTP ' + res.status);
+        try {
+          const body = await res.json();
+          if (body && body.reason === 'action_server_unavailable') failure.reply = String(body.error || '');
+        } catch (e) { /* not JSON: the generic message */ }
+        throw failure;
+      }
       const data = await res.json();
       const replies = Array.isArray(data) ? mergeEmails(data.map(toEntry).filter(Boolean)) : [];
       if (!replies.length) throw new Error('Empty reply');
@@ -412,7 +426,8 @@
 
   // message: what Rasa receives; display: what the user bubble shows;
   // choice: {index, pos} when sent from a response button.
-  async function send(message, display, choice) {
+  async function send(message, display, choice, messageId) {
+    const id = messageId || newId();
     if (state.busy || !message.trim()) return;
     clearError();
     if (choice) setChoicesUsed(choice.index, choice.pos, true);
@@ -420,7 +435,7 @@
     setBusy(true);
     const epoch = state.epoch;
     try {
-      const replies = await postMessage(message);
+      const replies = await postMessage(message, id);
       if (epoch !== state.epoch) return;
       setBusy(false);
       replies.forEach(addEntry);
@@ -430,7 +445,7 @@
       removeLastEntry();
       if (choice) setChoicesUsed(choice.index, choice.pos, false);
       else if (!el.input.value) setInput(message);
-      showError({ message, display, choice });
+      showError({ message, display, choice, id }, err.reply);
     }
   }
 

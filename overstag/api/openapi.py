@@ -250,7 +250,9 @@ def document() -> Dict[str, Any]:
                                     }
                                 },
                             },
-                            "400": _error("The body is not valid JSON."),
+                            "400": _error(
+                                "The body is not valid JSON, or nests too deeply."
+                            ),
                             "401": unauthorized,
                             "413": _error(f"The body is larger than {MAX_BODY} bytes."),
                             "415": _error("The body is not sent as application/json."),

@@ -9,7 +9,6 @@ needs `Authorization: Bearer <token>`; every error is JSON.
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
@@ -22,11 +21,18 @@ from sanic.response import HTTPResponse
 
 from overstag import settings
 from overstag.api import advice, openapi
+from overstag.channels import input_checks
+from overstag.channels.input_checks import BadInputError
 from overstag.coaching import content
 from overstag.facts import CATEGORIES
 
 logger = logging.getLogger(__name__)
 PREFIX = "/api/v1"
+BODY_ERRORS = {
+    400: "invalid_json",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+}
 
 
 def error(
@@ -141,27 +147,12 @@ class AdviceApiInput(InputChannel):
         async def suggest(request: Request) -> HTTPResponse:
             if not self.authorized(request):
                 return error(401, *unauthorized, headers=challenge)
-            media = (
-                (request.headers.get("content-type") or "")
-                .split(";")[0]
-                .strip()
-                .lower()
-            )
-            if media != "application/json":
-                return error(
-                    415, "unsupported_media_type", "Send the body as application/json."
-                )
-            body = request.body or b""
-            if len(body) > openapi.MAX_BODY:
-                return error(
-                    413,
-                    "payload_too_large",
-                    f"The body may be at most {openapi.MAX_BODY} bytes.",
-                )
             try:
-                data = json.loads(body)
-            except ValueError:
-                return error(400, "invalid_json", "The body is not valid JSON (UTF-8).")
+                data = input_checks.json_body(request, openapi.MAX_BODY)
+            except BadInputError as problem:
+                return error(
+                    problem.status, BODY_ERRORS[problem.status], problem.message
+                )
             problems = sorted(
                 self.validator.iter_errors(data), key=lambda e: list(e.absolute_path)
             )
@@ -173,7 +164,9 @@ class AdviceApiInput(InputChannel):
                 return error(
                     503, "not_ready", "The model is not loaded yet; try again shortly."
                 )
-            text = data["text"].strip()
+            # nothing is stored, so odd characters are dropped rather than refused;
+            # a lone surrogate would not survive encoding to UTF-8
+            text = input_checks.sanitized(data["text"]).strip()
             try:
                 # a leading "/" would make Rasa read the text as an intent name,
                 # not as words

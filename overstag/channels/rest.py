@@ -1,8 +1,11 @@
 """Rasa's REST channel with input checks.
 
-Same URL and JSON as Rasa's `rest` channel, but bad input gets a JSON 400 that
-says what is wrong instead of an exception deep inside Rasa, and an answer that
-came back empty (Rasa's way of hiding an internal error) becomes a 503.
+Same URL and JSON as Rasa's `rest` channel, but bad input gets a JSON 4xx that
+says what is wrong (overstag/channels/input_checks.py) instead of an exception
+deep inside Rasa, and an answer that came back empty (Rasa's way of hiding an
+internal error) becomes a 503. `message_id` is the client's idempotency key:
+the same message sent again with it is answered from what was stored, not
+stored twice (overstag/rasa_patches/turn_guard.py).
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import inspect
 import logging
 from asyncio import CancelledError
-from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import (
     CollectingOutputChannel,
@@ -21,45 +24,40 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from overstag.channels import input_checks
+from overstag.channels.input_checks import BadInputError
 from overstag.facts import MAX_MESSAGE_CHARS, MAX_SENDER_CHARS
+from overstag.rasa_patches import turn_guard
+from overstag.rasa_patches.tracker_store import StorageUnavailableError
 
 logger = logging.getLogger(__name__)
 
 
-def _error(status: int, message: str) -> HTTPResponse:
-    return response.json({"error": message}, status=status)
+def _error(status: int, message: str, **extra: Any) -> HTTPResponse:
+    return response.json({"error": message, **extra}, status=status)
 
 
-def parse_request(request: Request) -> Tuple[Optional[Dict[str, Any]], Optional[str]]:
-    """The validated fields of a chat request, or an error message."""
-    try:
-        body = request.json
-    except Exception:  # sanic raises its own InvalidUsage subclasses
-        return None, "The body is not valid JSON."
+def parse_request(request: Request) -> Dict[str, Any]:
+    """The validated fields of a chat request; BadInputError says what is wrong."""
+    body = input_checks.json_body(request)
     if not isinstance(body, dict):
-        return None, 'Send a JSON object: {"sender": "...", "message": "..."}.'
-    sender = body.get("sender", "default")
-    message = body.get("message")
-    metadata = body.get("metadata")
-    if (
-        not isinstance(sender, str)
-        or not sender.strip()
-        or len(sender) > MAX_SENDER_CHARS
-    ):
-        return None, (
-            f"'sender' must be a non-empty string of at most {MAX_SENDER_CHARS} "
-            "characters."
+        raise BadInputError(
+            400, 'Send a JSON object: {"sender": "...", "message": "..."}.'
         )
-    if not isinstance(message, str) or not message.strip():
-        return None, "'message' must be a non-empty string."
-    if len(message) > MAX_MESSAGE_CHARS:
-        return None, (
-            f"'message' is {len(message)} characters long; the limit is "
-            f"{MAX_MESSAGE_CHARS}. Please send the candidate's words in shorter parts."
-        )
-    if metadata is not None and not isinstance(metadata, dict):
-        return None, "'metadata' must be a JSON object when given."
-    return {"sender": sender, "message": message.strip(), "metadata": metadata}, None
+    # no default sender: a shared "default" conversation would mix strangers' texts
+    sender = input_checks.checked_text(
+        body.get("sender"), "sender", MAX_SENDER_CHARS, identifier=True
+    )
+    message = input_checks.checked_text(
+        body.get("message"), "message", MAX_MESSAGE_CHARS
+    )
+    input_checks.check_metadata(body.get("metadata"))
+    message_id = input_checks.checked_message_id(body.get("message_id"))
+    return {"sender": sender, "message": message, "message_id": message_id}
+
+
+def storage_unavailable(request: Request, error: Exception) -> HTTPResponse:
+    return _error(503, "The conversation store is unavailable; please try again.")
 
 
 class CheckedRestInput(InputChannel):
@@ -90,26 +88,43 @@ class CheckedRestInput(InputChannel):
         )
         self.add_routes(blueprint)
 
+        @blueprint.listener("before_server_start")
+        async def answer_storage_errors(app: Any, _: Any) -> None:
+            # for every route, Rasa's own API included
+            app.error_handler.add(StorageUnavailableError, storage_unavailable)
+
         @blueprint.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            fields, problem = parse_request(request)
-            if problem:
-                return _error(400, problem)
-            collector = CollectingOutputChannel()
             try:
-                await on_new_message(
-                    UserMessage(
-                        fields["message"],
-                        collector,
-                        fields["sender"],
-                        input_channel=self.name(),
-                        metadata=fields["metadata"],
+                fields = parse_request(request)
+            except BadInputError as problem:
+                return _error(problem.status, problem.message)
+            collector = CollectingOutputChannel()
+            extra = {"message_id": fields["message_id"]} if fields["message_id"] else {}
+            try:
+                with turn_guard.watch() as outcome:
+                    await on_new_message(
+                        UserMessage(
+                            fields["message"],
+                            collector,
+                            fields["sender"],
+                            input_channel=self.name(),
+                            **extra,
+                        )
                     )
-                )
+            except StorageUnavailableError:
+                return storage_unavailable(request, StorageUnavailableError())
             except CancelledError:
-                logger.error("Timed out handling a message from %r", fields["sender"])
-            except Exception:
-                logger.exception("Failed to handle a message from %r", fields["sender"])
+                logger.error("Timed out handling a message")
+            except Exception as error:
+                # the type only: an exception's text can quote the conversation
+                logger.error("Failed to handle a message (%s)", type(error).__name__)
+            if outcome.unavailable:
+                return response.json(
+                    {"error": outcome.reply, "reason": "action_server_unavailable"},
+                    status=503,
+                    headers={"Retry-After": "5"},
+                )
             if not collector.messages:
                 return _error(503, "The assistant did not answer; please try again.")
             return response.json(collector.messages)

@@ -41,6 +41,8 @@ from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from overstag import settings
+from overstag.channels import input_checks
+from overstag.facts import MAX_MESSAGE_CHARS, MAX_SENDER_CHARS
 
 logger = logging.getLogger(__name__)
 
@@ -243,6 +245,11 @@ class OverstagSlackInput(SlackInput):
     ) -> None:
         """Hands the message to Rasa in the background: Slack wants an answer
         within 3 s."""
+        # refused here (a 400) rather than failing in the background task
+        conversation_id = input_checks.checked_text(
+            conversation_id, "conversation", MAX_SENDER_CHARS, identifier=True
+        )
+        text = input_checks.checked_text(text, "text", MAX_MESSAGE_CHARS)
         message = UserMessage(
             text,
             self.get_output_channel(channel, thread),

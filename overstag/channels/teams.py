@@ -44,7 +44,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from overstag import settings
+from overstag.channels import input_checks
 from overstag.channels.slack import RecentKeys
+from overstag.facts import MAX_MESSAGE_CHARS, MAX_SENDER_CHARS
 
 logger = logging.getLogger(__name__)
 
@@ -459,6 +461,11 @@ class TeamsInput(BotFrameworkInput):
         text = self.offered.get(conversation_id, {}).get(text.lower(), text)
         if not text:
             return
+        # refused here (a 400) rather than failing in the background task
+        conversation_id = input_checks.checked_text(
+            conversation_id, "conversation", MAX_SENDER_CHARS, identifier=True
+        )
+        text = input_checks.checked_text(text, "text", MAX_MESSAGE_CHARS)
         out = TeamsBot(
             self.app_id,
             self.app_password,
@@ -497,7 +504,7 @@ class TeamsInput(BotFrameworkInput):
                 return response.json({"error": str(error)}, status=error.status)
             try:
                 activity = json.loads(request.body or b"null")
-            except ValueError:
+            except (ValueError, RecursionError):
                 return response.json(
                     {"error": "The body is not valid JSON."}, status=400
                 )

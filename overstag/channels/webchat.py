@@ -6,6 +6,7 @@ assets are files in `web/`: nothing is fetched from elsewhere.
 
 from __future__ import annotations
 
+import math
 from typing import Text
 
 from sanic import Blueprint, response
@@ -13,7 +14,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from overstag import payloads
-from overstag.channels import page_content
+from overstag.channels import input_checks, page_content
+from overstag.channels.input_checks import BadInputError
 from overstag.channels.rest import CheckedRestInput
 from overstag.facts import MAX_SENDER_CHARS
 from overstag.follow_up import delivery
@@ -39,16 +41,24 @@ class WebChatInput(CheckedRestInput):
         async def updates(request: Request) -> HTTPResponse:
             """Messages the server sent on its own (reminders) after `after`
             (a timestamp)."""
-            sender = request.args.get("sender") or ""
             try:
+                sender = input_checks.checked_text(
+                    request.args.get("sender"),
+                    "sender",
+                    MAX_SENDER_CHARS,
+                    identifier=True,
+                )
                 after = float(request.args.get("after") or 0)
+            except BadInputError as problem:
+                return response.json({"error": problem.message}, status=400)
             except ValueError:
                 return response.json(
                     {"error": "after must be a number (a timestamp)"}, status=400
                 )
-            if not sender or len(sender) > MAX_SENDER_CHARS:
-                problem = f"sender is required (at most {MAX_SENDER_CHARS} characters)"
-                return response.json({"error": problem}, status=400)
+            if not math.isfinite(after):
+                return response.json(
+                    {"error": "after must be a finite number"}, status=400
+                )
             agent = getattr(request.app.ctx, "agent", None)
             if agent is None or not agent.is_ready():
                 return response.json(

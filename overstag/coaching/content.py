@@ -44,6 +44,7 @@ REPLY_KEYS = (
     "another_intro",
     "next_step",
     "move_outside_rehearsal",
+    "action_server_unavailable",
 )
 BUTTON_KEYS = (
     "another_suggestion",

@@ -5,12 +5,19 @@ character statistics, so the detector counts function words, which every
 sentence has. spaCy's stop-word lists supply them; words the two languages share
 ("in", "is", "we") are ignored. A message with no evidence either way gets no
 language, and callers keep the conversation's current one.
+
+The lists are read straight from spaCy's `lang/<code>/stop_words.py` files,
+without importing the `spacy` package: importing it pulls in thinc and, on this
+stack, TensorFlow (seconds and hundreds of MB), which the action server must not
+pay for. Call `warm_up()` at start so the first message is as fast as the rest.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Dict, FrozenSet, Mapping, Optional, Tuple
 
 from overstag.facts import DEFAULT_LANGUAGE, LANGUAGES, SWITCH_LANGUAGE
@@ -107,17 +114,49 @@ _AMBIGUOUS = {"interview", "ok", "okay", "hallo", "hi", "dag"}
 _WORD = re.compile(r"[a-zà-ÿ']+")
 
 
+def _spacy_dir() -> Path:
+    # find_spec of a top-level package locates it without running its __init__
+    spec = importlib.util.find_spec("spacy")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(
+            "Language detection reads spaCy's stop-word lists, but spaCy is not "
+            "installed; install the project's requirements."
+        )
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _spacy_stop_words(code: str) -> FrozenSet[str]:
+    """spaCy's STOP_WORDS for `code`, read from its file without importing spaCy.
+
+    The file only builds a set from literals, so it runs on its own; it gets a
+    private module name and stays out of sys.modules, so a later real
+    `import spacy` is unaffected."""
+    path = _spacy_dir() / "lang" / code / "stop_words.py"
+    spec = importlib.util.spec_from_file_location(f"overstag_stop_words_{code}", path)
+    if spec is None or spec.loader is None or not path.is_file():
+        raise FileNotFoundError(
+            f"spaCy's stop-word list for {code!r} is not at {path}; has spaCy's "
+            "layout changed?"
+        )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return frozenset(module.STOP_WORDS)
+
+
 @lru_cache(maxsize=1)
 def _lexicons() -> Dict[str, FrozenSet[str]]:
-    from spacy.lang.en import stop_words as english
-    from spacy.lang.nl import stop_words as dutch
-
-    words = {
-        "en": set(english.STOP_WORDS) | _EXTRA["en"],
-        "nl": set(dutch.STOP_WORDS) | _EXTRA["nl"],
-    }
+    words = {code: _spacy_stop_words(code) | _EXTRA[code] for code in ("en", "nl")}
     shared = (words["en"] & words["nl"]) | _AMBIGUOUS
     return {code: frozenset(w - shared) for code, w in words.items()}
+
+
+def warm_up() -> None:
+    """Load the word lists now rather than on the first message that needs them.
+
+    Meant for process start (the action server's): the first message is then as
+    fast as the tenth, and a missing or changed spaCy install fails at start
+    rather than in the middle of a conversation."""
+    _lexicons()
 
 
 def scores(text: str) -> Dict[str, int]:

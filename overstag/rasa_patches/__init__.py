@@ -1,11 +1,11 @@
 """Everything that reaches into Rasa's internals, and the guard that keeps it honest.
 
-Overstag's runtime fixes (action_validation, tensorflow_stub, tracker_store), the
-reminder delivery's access to conversations (conversations) and the Slack and
-Teams connectors rely on parts of Rasa that are not public API. They are listed
-in PRIVATE_APIS, and `check()` refuses a Rasa version that these were not tested
-with, or one in which any of them is gone, with a message that says what to do,
-instead of failing somewhere deep inside a request.
+Overstag's runtime fixes (action_validation, tensorflow_stub, tracker_store,
+turn_guard), the reminder delivery's access to conversations (conversations)
+and the Slack and Teams connectors rely on parts of Rasa that are not public
+API. They are listed in PRIVATE_APIS, and `check()` refuses a Rasa version that
+these were not tested with, or one in which any of them is gone, with a message
+that says what to do, instead of failing somewhere deep inside a request.
 
 OVERSTAG_STOCK_RASA=1 leaves Rasa untouched (the benchmark's baseline).
 """
@@ -28,6 +28,11 @@ PRIVATE_APIS: Tuple[Tuple[str, str], ...] = (
     ("rasa.core.tracker_store", "SQLTrackerStore._event_query"),
     ("rasa.core.tracker_store", "SQLTrackerStore._additional_events"),
     ("rasa.core.tracker_store", "SQLTrackerStore.session_scope"),
+    ("rasa.core.tracker_store", "ensure_schema_exists"),
+    ("rasa.core.agent", "Agent._create_tracker_store"),
+    # turn_guard: a turn the action server failed is not stored; retries replayed
+    ("rasa.core.actions.action", "RemoteAction.run"),
+    ("rasa.core.processor", "MessageProcessor.handle_message"),
     # conversations: reminders run an action outside a request
     ("rasa.core.processor", "MessageProcessor.fetch_tracker_and_update_session"),
     ("rasa.core.processor", "MessageProcessor.execute_action"),

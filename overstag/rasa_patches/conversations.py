@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Dict, List
 
 from overstag.payloads import pushed_message
+from overstag.rasa_patches import turn_guard
 
 
 async def run_action(
@@ -30,9 +31,13 @@ async def run_action(
         tracker.update(SlotSet(slot, value))
         await processor.save_tracker(tracker)
         prediction = PolicyPrediction.for_action_name(agent.domain, action)
-        tracker = await processor.execute_action(
-            conversation_id, action, output, agent.nlg, prediction
-        )
+        with turn_guard.watch() as outcome:
+            tracker = await processor.execute_action(
+                conversation_id, action, output, agent.nlg, prediction
+            )
+        if outcome.unavailable:
+            # the caller keeps the reminder due and tries again later
+            raise RuntimeError(f"the action server did not run {action}")
         if tracker is not None:
             # back to listening, so that the next message meets the rules as usual
             tracker.update(ActionExecuted(ACTION_LISTEN_NAME))

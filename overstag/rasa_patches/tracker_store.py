@@ -17,6 +17,7 @@ tracker is then read from the database as before.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import weakref
 from collections import OrderedDict
@@ -24,7 +25,7 @@ from typing import Any, Dict, Iterator, Optional, Tuple
 
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, ensure_schema_exists
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -32,6 +33,31 @@ from overstag import rasa_patches, settings
 from overstag.storage import database
 
 CACHED_CONVERSATIONS = 2000
+
+
+class StorageUnavailableError(RuntimeError):
+    """The conversation store failed; the request that met it gets a 503."""
+
+
+def fail_loud() -> None:
+    """Let this store's errors reach the request instead of Rasa's wrapper.
+
+    Rasa wraps every tracker store in one that answers a failed read with a new,
+    empty conversation and a failed write by keeping it in memory only: the user
+    would be answered as a stranger and the turn lost. This store is used as is;
+    its errors become a 503 for that request.
+    """
+    from rasa.core.agent import Agent
+
+    wrap = Agent._create_tracker_store
+
+    def create(store: Any, domain: Domain) -> Any:
+        if isinstance(store, ConfiguredSQLTrackerStore):
+            store.domain = domain
+            return store
+        return wrap(store, domain)
+
+    Agent._create_tracker_store = staticmethod(create)
 
 
 class ConfiguredSQLTrackerStore(SQLTrackerStore):
@@ -61,6 +87,23 @@ class ConfiguredSQLTrackerStore(SQLTrackerStore):
         )
         # sender id -> (the tracker handed out, events stored when handed out)
         self._handed_out: Dict[str, Tuple[weakref.ref, int]] = {}
+
+    @contextlib.contextmanager
+    def session_scope(self) -> Iterator[Any]:
+        # Rasa's own calls sys.exit on any ValueError (it assumes a missing
+        # PostgreSQL schema), and a sender id SQLite cannot encode is one: a
+        # single request ended the server. The error's text can hold the SQL
+        # parameters, user text among them, so only its kind is kept.
+        session = self.sessionmaker()
+        try:
+            ensure_schema_exists(session)
+            yield session
+        except Exception as error:
+            raise StorageUnavailableError(
+                f"The conversation store failed ({type(error).__name__})."
+            ) from None
+        finally:
+            session.close()
 
     def _stored_count(self, sender_id: str) -> int:
         with self.session_scope() as session:

@@ -15,6 +15,23 @@ ENDPOINTS = ["/webhooks/rest/webhook", "/webhooks/chat/webhook"]
         ({"sender": "bad-1", "message": 42}, 400),
         ({"sender": "", "message": "hello"}, 400),
         ({"sender": "x" * 500, "message": "hello"}, 400),
+        ({"message": "hello"}, 400),  # no shared "default" conversation
+        ({"sender": "tab\there", "message": "hello"}, 400),
+        ({"sender": "nul\x00", "message": "hello"}, 400),
+        ({"sender": "rtl\u202emark", "message": "hello"}, 400),
+        ({"sender": "bad-1", "message": "nul \x00 inside"}, 400),
+        ({"sender": "bad-1", "message": "hi", "metadata": {"a": "x" * 3000}}, 400),
+        (
+            {
+                "sender": "bad-1",
+                "message": "hi",
+                "metadata": {"a": {"b": {"c": {"d": {}}}}},
+            },
+            400,
+        ),
+        ({"sender": "bad-1", "message": "hi", "metadata": []}, 400),
+        ({"sender": "bad-1", "message": "hi", "message_id": "../x"}, 400),
+        ({"sender": "bad-1", "message": "hi", "message_id": "x" * 65}, 400),
         ({"sender": "bad-1", "message": "a" * 10_000}, 400),
         (["not", "an", "object"], 400),
     ],
@@ -31,6 +48,43 @@ def test_malformed_json_gets_400(servers, path):
     assert status == 400 and "JSON" in reply["error"]
 
 
+@pytest.mark.parametrize("path", ENDPOINTS)
+@pytest.mark.parametrize(
+    "raw, status",
+    [
+        # valid JSON whose strings decode to lone surrogates
+        (b'{"sender": "x\\udc00", "message": "hello"}', 400),
+        (b'{"sender": "bad-4", "message": "hi \\ud800"}', 400),
+        (b"[" * 3000 + b"]" * 3000, 400),
+        (b'{"sender": "bad-4", "message": "hi", "metadata": ' + b"[" * 3000, 400),
+        (b'{"sender": "bad-4", "message": "\xff\xfe"}', 400),
+        (b'{"sender": "bad-4", "message": "' + b"x" * 70_000 + b'"}', 413),
+    ],
+)
+def test_bodies_that_used_to_crash_get_a_4xx(servers, path, raw, status):
+    assert servers.post(path, None, raw=raw)[0] == status
+
+
+@pytest.mark.parametrize("path", ENDPOINTS)
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/x-www-form-urlencoded", ""]
+)
+def test_only_json_is_read(servers, path, content_type):
+    """A cross-site form or text/plain post, which a browser sends without asking,
+    is refused before it can act."""
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(
+        servers.base + path,
+        data=b'{"sender": "bad-5", "message": "hello"}',
+        headers={"Content-Type": content_type} if content_type else {},
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    assert refused.value.code == 415
+
+
 @pytest.mark.parametrize("message", ["🙈🙈🙈", "?!", "😀 👍"])
 def test_emoji_only_gets_a_reply(servers, message):
     replies = servers.say("bad-emoji", message)
@@ -38,7 +92,7 @@ def test_emoji_only_gets_a_reply(servers, message):
 
 
 @pytest.mark.parametrize(
-    "sender", ["user/../../etc", "naïve 😀 id", "a'; drop table events;--", "tab\there"]
+    "sender", ["user/../../etc", "naïve 😀 id", "a'; drop table events;--", "日本"]
 )
 def test_odd_sender_ids_are_kept_apart(servers, sender):
     replies = servers.say(sender, "I don't have time for this")
@@ -57,6 +111,9 @@ def test_long_message_just_under_the_limit_is_answered(servers):
         ("?after=0", 400),
         ("?sender=x&after=yesterday", 400),
         ("?sender=" + "x" * 200, 400),
+        ("?sender=a%00b&after=0", 400),
+        ("?sender=a%ED%B3%80&after=0", 200),  # decoded as U+FFFD: a valid id
+        ("?sender=x&after=nan", 400),
         ("?sender=nobody-here&after=0", 200),
     ],
 )

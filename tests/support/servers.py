@@ -30,9 +30,13 @@ class Servers:
     """The launcher in a subprocess, on free ports and a private data directory."""
 
     def __init__(
-        self, data_dir: Path, extra_env: Optional[Dict[str, str]] = None
+        self,
+        data_dir: Path,
+        extra_env: Optional[Dict[str, str]] = None,
+        quiet: bool = True,
     ) -> None:
         self.extra_env = dict(extra_env or {})
+        self.quiet = quiet
         self.port = free_port()
         self.actions_port = free_port()
         self.data_dir = data_dir
@@ -69,7 +73,7 @@ class Servers:
                 "overstag.launcher",
                 "--model",
                 str(MODEL),
-                "--quiet",
+                *(["--quiet"] if self.quiet else []),
             ],
             cwd=ROOT,
             env=self.env(),
@@ -125,3 +129,18 @@ class Servers:
         )
         assert status == 200, (status, replies)
         return replies
+
+    def child_pid(self, module: str) -> Optional[int]:
+        """The pid of the launcher's child running `python -m <module>`."""
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+                argv = (entry / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            parent = int(stat.rsplit(")", 1)[1].split()[1])
+            if parent == self.process.pid and module.encode() in argv:
+                return int(entry.name)
+        return None
