@@ -43,6 +43,11 @@ def media_type(request: Request) -> str:
     return (request.headers.get("content-type") or "").split(";")[0].strip().lower()
 
 
+def _not_json(literal: str) -> None:
+    # Python's parser takes NaN and Infinity; JSON has neither
+    raise ValueError(f"{literal} is not JSON")
+
+
 def json_body(request: Request, max_bytes: int = MAX_BODY_BYTES) -> Any:
     """The parsed JSON body, or BadInputError (415, 413 or 400).
 
@@ -56,7 +61,7 @@ def json_body(request: Request, max_bytes: int = MAX_BODY_BYTES) -> Any:
     if len(body) > max_bytes:
         raise BadInputError(413, f"The body may be at most {max_bytes} bytes.")
     try:
-        return json.loads(body)
+        return json.loads(body, parse_constant=_not_json)
     except RecursionError:
         raise BadInputError(400, "The body is nested too deeply.") from None
     except ValueError:  # includes invalid UTF-8

@@ -21,6 +21,7 @@ from rasa.core.channels.channel import (
     UserMessage,
 )
 from sanic import Blueprint, response
+from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -54,6 +55,12 @@ def parse_request(request: Request) -> Dict[str, Any]:
     input_checks.check_metadata(body.get("metadata"))
     message_id = input_checks.checked_message_id(body.get("message_id"))
     return {"sender": sender, "message": message, "message_id": message_id}
+
+
+def http_error(request: Request, error: SanicException) -> HTTPResponse:
+    """Sanic's own refusals (404, 405, 413, ...) as JSON, like every other error."""
+    status = getattr(error, "status_code", 500) or 500
+    return _error(status, str(error) or "The request was refused.")
 
 
 def storage_unavailable(request: Request, error: Exception) -> HTTPResponse:
@@ -92,6 +99,8 @@ class CheckedRestInput(InputChannel):
         async def answer_storage_errors(app: Any, _: Any) -> None:
             # for every route, Rasa's own API included
             app.error_handler.add(StorageUnavailableError, storage_unavailable)
+            # sanic would pick text or HTML from the request's headers
+            app.error_handler.add(SanicException, http_error)
 
         @blueprint.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:

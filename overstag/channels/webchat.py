@@ -73,11 +73,9 @@ class WebChatInput(CheckedRestInput):
 
         @blueprint.route("/static/<name>", methods=["GET"])
         async def asset(request: Request, name: str) -> HTTPResponse:
-            path = (WEB_DIR / name).resolve()
-            if (
-                path.parent != WEB_DIR
-                or path.suffix not in _TYPES
-                or not path.is_file()
-            ):
+            # only the page's own files: a name is matched, never resolved
+            served = {p.name: p for p in WEB_DIR.iterdir() if p.suffix in _TYPES}
+            path = served.get(name)
+            if path is None or not path.is_file():
                 return response.json({"error": "not found"}, status=404)
             return await response.file(path, mime_type=_TYPES[path.suffix])
