@@ -39,6 +39,11 @@ def authorized(request: Request, secret: bytes) -> bool:
     )
 
 
+def error_status(error: Exception) -> int:
+    status = getattr(error, "status_code", 500)
+    return status if isinstance(status, int) and 400 <= status < 600 else 500
+
+
 def protect(app: Sanic, secret: str) -> None:
     key = secret.encode()
 
@@ -56,8 +61,8 @@ def protect(app: Sanic, secret: str) -> None:
     async def failed(request: Request, error: Exception) -> HTTPResponse:
         # the kind only: the message and the request can quote the conversation
         logger.error("An action call failed (%s)", type(error).__name__)
-        status = getattr(error, "status_code", 500)
-        status = status if isinstance(status, int) and 400 <= status < 600 else 500
+        # sanic's router recurses once per trailing slash of a URL
+        status = 400 if isinstance(error, RecursionError) else error_status(error)
         return _refusal(status, "The action could not be run.")
 
     @app.listener("before_server_start")

@@ -63,6 +63,16 @@ def http_error(request: Request, error: SanicException) -> HTTPResponse:
     return _error(status, str(error) or "The request was refused.")
 
 
+def malformed_url(request: Request, error: Exception) -> HTTPResponse:
+    return _error(400, "The URL is malformed.")
+
+
+def internal_error(request: Request, error: Exception) -> HTTPResponse:
+    # the kind only: an exception's text can quote the conversation
+    logger.error("A request failed (%s)", type(error).__name__)
+    return _error(500, "Something went wrong on our side.")
+
+
 def storage_unavailable(request: Request, error: Exception) -> HTTPResponse:
     return _error(503, "The conversation store is unavailable; please try again.")
 
@@ -101,6 +111,9 @@ class CheckedRestInput(InputChannel):
             app.error_handler.add(StorageUnavailableError, storage_unavailable)
             # sanic would pick text or HTML from the request's headers
             app.error_handler.add(SanicException, http_error)
+            # sanic's router recurses once per trailing slash of a URL
+            app.error_handler.add(RecursionError, malformed_url)
+            app.error_handler.add(Exception, internal_error)
 
         @blueprint.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:

@@ -232,3 +232,13 @@ def test_logs_hold_no_conversation_words_and_no_tokens(launched):
     assert [w for w in PRIVATE if w in logged] == []
     assert launched.token not in logged
     assert _actions_token(launched) not in logged
+
+
+def test_urls_that_make_sanics_router_recurse_get_a_4xx(launched):
+    """sanic's router recurses once per trailing slash: 3000 of them were a 500."""
+    for base in (
+        launched.base + "/webhooks/chat/static",
+        f"http://127.0.0.1:{launched.actions_port}/webhook",
+    ):
+        status, body = _call(base + "/" * 3000, None, {})
+        assert 400 <= status < 500, (base, status, body)
