@@ -5,12 +5,12 @@ TensorFlow, when no component of the model uses it (about 330 MB and 3 s of
 start-up, overstag/rasa_patches/tensorflow_stub.py), and JAX, which TensorFlow's
 TFLite helpers import whenever it is installed (about 65 MB; TensorFlow treats it
 as optional). Rasa's per-reply schema rebuild is replaced
-(overstag/rasa_patches/action_validation.py). A turn the
-action server could not answer is not stored, and a retried message is stored
-once (overstag/rasa_patches/turn_guard.py); a database error becomes a 503, not
-an exit (overstag/rasa_patches/tracker_store.py). The API token is read from
-OVERSTAG_API_TOKEN, never from the command line, where every local user can
-read it. The launcher runs plain `python -m rasa` instead when
+(overstag/rasa_patches/action_validation.py). A turn the action server could
+not answer is not stored, and a retried message is stored once
+(overstag/rasa_patches/turn_guard.py); a database error becomes a 503, not an
+exit (overstag/rasa_patches/tracker_store.py). The API token is read from
+OVERSTAG_API_TOKEN (or var/api-token), never from the command line, where every
+local user can read it. The launcher runs plain `python -m rasa` instead when
 OVERSTAG_STOCK_RASA=1 (the benchmark's baseline).
 """
 
@@ -51,9 +51,9 @@ def main(argv: Optional[List[str]] = None) -> None:
     logging.getLogger("sanic.access").disabled = True
     from rasa.__main__ import main as rasa_main
 
-    token = os.environ.get("OVERSTAG_API_TOKEN")
     if args[:1] == ["run"] and "--auth-token" not in args:
-        args = [*args, "--auth-token", token or settings.api_token()]
+        # in this process's argv only, not in the command line others can read
+        args = [*args, "--auth-token", settings.api_token()]
     sys.argv = ["rasa", *args]
     rasa_main()
 

@@ -174,8 +174,11 @@ class AdviceApiInput(InputChannel):
                 result = advice.suggest(
                     content.load(), parse, text, data.get("language")
                 )
-            except Exception:
-                logger.exception("The advice API failed on a valid request")
+            except Exception as failure:
+                logger.error(
+                    "The advice API failed on a valid request (%s)",
+                    type(failure).__name__,
+                )
                 return error(500, "internal_error", "Something went wrong on our side.")
             return response.json(result)
 

@@ -106,7 +106,7 @@ class CheckedRestInput(InputChannel):
         self.add_routes(blueprint)
 
         @blueprint.listener("before_server_start")
-        async def answer_storage_errors(app: Any, _: Any) -> None:
+        async def answer_errors_in_json(app: Any, _: Any) -> None:
             # for every route, Rasa's own API included
             app.error_handler.add(StorageUnavailableError, storage_unavailable)
             # sanic would pick text or HTML from the request's headers

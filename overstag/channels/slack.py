@@ -226,8 +226,12 @@ class OverstagSlackInput(SlackInput):
         try:
             # after a restart the tracker store still knows the thread
             known = await request.app.ctx.agent.tracker_store.exists(conversation_id)
-        except Exception:
-            logger.exception("Could not look up Slack conversation %s", conversation_id)
+        except Exception as error:
+            logger.error(
+                "Could not look up Slack conversation %s (%s)",
+                conversation_id,
+                type(error).__name__,
+            )
             return False
         if known:
             self.threads.add(conversation_id)
@@ -430,8 +434,11 @@ class OverstagSlackInput(SlackInput):
                 return response.json(
                     {"error": f"Cannot read the request: {error}"}, status=400
                 )
-            except Exception:  # an odd but signed request must not become a 500
-                logger.exception("Could not handle a Slack request")
+            # an odd but signed request must not become a 500
+            except Exception as error:
+                logger.error(
+                    "Could not handle a Slack request (%s)", type(error).__name__
+                )
                 return response.json({"error": "Cannot read the request."}, status=400)
             return response.json({"error": "Unsupported content type."}, status=415)
 

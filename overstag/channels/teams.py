@@ -111,9 +111,8 @@ class OpenIdKeySource(KeySource):
                 if time.monotonic() - self.fetched_at > MIN_REFETCH:
                     try:
                         await self._fetch()
-                    except (
-                        Exception
-                    ) as error:  # keep the old keys; the request fails below if it must
+                    # keep the old keys; the request fails below if it must
+                    except Exception as error:
                         logger.warning(
                             "Could not fetch Bot Framework keys from %s: %s",
                             self.openid_url,
@@ -544,8 +543,12 @@ class TeamsInput(BotFrameworkInput):
                 return response.json({})  # delivered twice
             try:
                 self._handle(activity, on_new_message)
-            except Exception:  # an odd but authenticated activity must not become a 500
-                logger.exception("Could not handle a Bot Framework activity")
+            # an odd but authenticated activity must not become a 500
+            except Exception as error:
+                logger.error(
+                    "Could not handle a Bot Framework activity (%s)",
+                    type(error).__name__,
+                )
                 return response.json(
                     {"error": "The activity could not be read."}, status=400
                 )

@@ -42,9 +42,9 @@ def _record(
                 item.concession_ids,
                 confidence,
             )
-    except Exception:
+    except Exception as error:
         # the advice already went out, which matters more than its record
-        logger.exception("Could not record coaching")
+        logger.error("Could not record coaching (%s)", type(error).__name__)
 
 
 def shown(turn: Turn) -> coaching.Shown:

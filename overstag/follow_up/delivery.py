@@ -42,9 +42,11 @@ async def deliver_due(agent: Any, now: Optional[dt.datetime] = None) -> int:
             )
             done = True
             delivered += 1
-        except Exception:
-            logger.exception(
-                "Reminder %s could not be delivered; it stays due.", reminder["id"]
+        except Exception as error:
+            logger.error(
+                "Reminder %s could not be delivered (%s); it stays due.",
+                reminder["id"],
+                type(error).__name__,
             )
         finally:
             await asyncio.to_thread(stored.finish_delivery, reminder["id"], done, now)
@@ -60,9 +62,12 @@ async def run_forever(app: Any) -> None:
         if agent is not None and agent.is_ready():
             try:
                 await deliver_due(agent)
-            except Exception:
+            except Exception as error:
                 # a database hiccup must not end the loop
-                logger.exception("Reminder delivery failed; trying again later.")
+                logger.error(
+                    "Reminder delivery failed (%s); trying again later.",
+                    type(error).__name__,
+                )
         await asyncio.sleep(settings.reminder_poll_seconds())
 
 

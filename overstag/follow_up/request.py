@@ -31,8 +31,8 @@ def offered_concessions(turn: Turn) -> List[str]:
     try:
         for record in storage().coaching.records(turn.conversation_id):
             ids.extend(record["suggestions"])
-    except Exception:
-        logger.exception("Could not read the coaching records")
+    except Exception as error:
+        logger.error("Could not read the coaching records (%s)", type(error).__name__)
     known = coaching_content.load().concessions
     return [cid for cid in dict.fromkeys(ids) if cid in known][:MAX_OFFERED]
 

@@ -74,8 +74,8 @@ def _finish(state: State, session: int, outcome: Optional[str] = None) -> Reply:
         storage().rehearsals.finish(
             session, state.outcome, scores, state.agreements, turns
         )
-    except Exception:
-        logger.exception("Could not store rehearsal %s", session)
+    except Exception as error:
+        logger.error("Could not store rehearsal %s (%s)", session, type(error).__name__)
     return (
         reply.set(REHEARSAL_SLOT, None)
         .set(MODE_SLOT, MODE_COACH)
