@@ -85,6 +85,16 @@ def day_length() -> dt.timedelta:
     return dt.timedelta(seconds=float(_env("OVERSTAG_DAY_SECONDS") or 86400))
 
 
+def history_retention() -> dt.timedelta:
+    """How long a conversation nobody writes in is kept (docs/privacy.md)."""
+    return dt.timedelta(days=float(_env("OVERSTAG_HISTORY_RETENTION_DAYS") or 90))
+
+
+def interview_retention() -> dt.timedelta:
+    """How long an interview is kept once its aftercare is done."""
+    return dt.timedelta(days=float(_env("OVERSTAG_INTERVIEW_RETENTION_DAYS") or 30))
+
+
 def reminder_poll_seconds() -> float:
     return float(_env("OVERSTAG_REMINDER_POLL_SECONDS") or 30)
 

@@ -7,7 +7,8 @@ expired, which is always the case days after an interview. A small loop claims
 due reminders (each exactly once, even with several servers) and runs
 `action_follow_up_reminder` in the reminder's conversation, so the message lands
 in the conversation like any other. The web page picks such messages up with
-`pushed_messages`.
+`pushed_messages`. The same loop applies the retention periods once an hour
+(overstag/privacy/retention.py).
 """
 
 from __future__ import annotations
@@ -15,14 +16,17 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import time
 from typing import Any, Dict, List, Optional
 
 from overstag import clock, settings
 from overstag.facts import DUE_REMINDER_SLOT, REMINDER_ACTION
+from overstag.privacy import retention
 from overstag.rasa_patches import conversations
 from overstag.storage import storage
 
 logger = logging.getLogger(__name__)
+RETENTION_EVERY = 3600  # seconds
 
 
 async def deliver_due(agent: Any, now: Optional[dt.datetime] = None) -> int:
@@ -53,11 +57,32 @@ async def deliver_due(agent: Any, now: Optional[dt.datetime] = None) -> int:
     return delivered
 
 
+async def expire_old_data() -> None:
+    """The retention periods of docs/privacy.md, applied by the server itself."""
+    try:
+        removed = await asyncio.to_thread(
+            retention.expire,
+            storage().engine,
+            clock.now(),
+            settings.history_retention(),
+            settings.interview_retention(),
+        )
+    except Exception as error:
+        logger.error("Retention failed (%s); trying again later.", type(error).__name__)
+        return
+    if any(removed.values()):
+        logger.info("Retention removed %s.", removed)
+
+
 async def run_forever(app: Any) -> None:
     released = await asyncio.to_thread(storage().interviews.release_interrupted)
     if released:
         logger.info("%s reminder(s) interrupted by a restart are due again.", released)
+    expired_at = 0.0
     while True:
+        if time.monotonic() - expired_at > RETENTION_EVERY:
+            expired_at = time.monotonic()
+            await expire_old_data()
         agent = getattr(app.ctx, "agent", None)
         if agent is not None and agent.is_ready():
             try:
