@@ -22,6 +22,7 @@ from overstag.facts import (
 )
 from overstag.follow_up import content, statuses
 from overstag.follow_up.content import FollowUp
+from overstag.privacy import redaction
 from overstag.storage import storage
 from overstag.turn import Reply, Turn
 
@@ -194,9 +195,12 @@ def confirm_delete(turn: Turn) -> Reply:
             return ask_delete(turn)
         reply = Reply().say(material.text("replies.nothing_to_delete", lang))
     else:
-        storage().interviews.delete(interview["id"])
-        name = interview["candidate_name"]
-        reply = Reply().say(material.text("replies.deleted", lang, name=name))
+        stored = storage()
+        stored.interviews.delete(interview["id"])
+        # the rows are gone; the conversation's own history is cleaned as well
+        redaction.redact_interview(stored.engine, turn.conversation_id, interview)
+        # no name in the answer: it would be stored again in the history
+        reply = Reply().say(material.text("replies.deleted", lang))
     return reply.set(LANGUAGE_SLOT, lang).set(PENDING_DELETE_SLOT, None)
 
 

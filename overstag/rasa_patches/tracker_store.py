@@ -27,12 +27,15 @@ import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore, ensure_schema_exists
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from overstag import rasa_patches, settings
 from overstag.storage import database
 
 CACHED_CONVERSATIONS = 2000
+# actions that change a conversation's stored events in place
+REWRITING_ACTIONS = ("action_confirm_delete",)
 
 
 class StorageUnavailableError(RuntimeError):
@@ -155,7 +158,18 @@ class ConfiguredSQLTrackerStore(SQLTrackerStore):
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         self._cache.pop(tracker.sender_id, None)
+        handed_out = self._handed_out.get(tracker.sender_id)
+        new_events = list(
+            itertools.islice(tracker.events, handed_out[1] if handed_out else 0, None)
+        )
         await super().save(tracker)
+        if any(
+            isinstance(event, ActionExecuted) and event.action_name in REWRITING_ACTIONS
+            for event in new_events
+        ):
+            # the action rewrote stored events (redaction): the next turn reads them
+            self._handed_out.pop(tracker.sender_id, None)
+            return
         if self.fast and self.domain is not None:
             count = len(tracker.events)
             self._cache[tracker.sender_id] = (tracker, count)

@@ -44,6 +44,13 @@ def wait_for(check, timeout=30.0):
     raise AssertionError("timed out")
 
 
+def events_table(servers):
+    engine = sa.create_engine(servers.database_url, future=True)
+    table = sa.Table("events", sa.MetaData(), autoload_with=engine)
+    engine.dispose()
+    return table
+
+
 def rows(servers, table, **where):
     engine = sa.create_engine(servers.database_url, future=True)
     with engine.connect() as connection:
@@ -185,6 +192,27 @@ def test_dutch_request_from_coaching_to_deletion(follow_servers):
     assert material.text("replies.no_interviews", "nl") in texts(
         s.say(sender, "mijn interviews")
     )
+    # and the conversation's history no longer names the candidate either: not
+    # the name, not the surname the form refused, not the subject or the outlet
+    history = "\n".join(
+        row["data"] for row in rows(s, events_table(s), sender_id=sender)
+    )
+    assert "Ze wil niet dat er een foto" in history  # the coaching stays
+    left = [
+        word
+        for word in ("Noor", "Bakker", "nachtdiensten", "personeelsblad")
+        if word.lower() in history.lower()
+    ]
+    assert left == []
+    # nor does the server hand out the history it held before the rewrite
+    url = f"{s.base}/conversations/{sender}/tracker?token={s.token}"
+    with urllib.request.urlopen(url, timeout=30) as reply:
+        served = reply.read().decode()
+    assert "Noor" not in served and "Bakker" not in served
+    reminders_said = json.dumps(pushed(s, sender))
+    assert "nazorg" in reminders_said.lower() and "Noor" not in reminders_said
+    # the conversation goes on from the rewritten history
+    assert texts(s.say(sender, "Hij is bang dat zijn woorden verdraaid worden"))
 
 
 def test_stopping_keeps_nothing_and_coaching_goes_on(follow_servers):
