@@ -12,11 +12,12 @@ from __future__ import annotations
 import copy
 from typing import Any, Dict
 
-from overstag.facts import CATEGORIES, LANGUAGES
+from overstag.channels.input_checks import MAX_BODY_BYTES
+from overstag.facts import CATEGORIES, LANGUAGES, MAX_MESSAGE_CHARS
 
 VERSION = "1.0.0"
-MAX_TEXT = 5000
-MAX_BODY = 64 * 1024
+MAX_TEXT = MAX_MESSAGE_CHARS
+MAX_BODY = MAX_BODY_BYTES
 
 SUGGEST_REQUEST: Dict[str, Any] = {
     "type": "object",

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-from sanic.request import Request
+if TYPE_CHECKING:
+    from sanic.request import Request
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_METADATA_BYTES = 2048

@@ -107,7 +107,11 @@ class CheckedRestInput(InputChannel):
 
         @blueprint.listener("before_server_start")
         async def answer_errors_in_json(app: Any, _: Any) -> None:
-            # for every route, Rasa's own API included
+            # for every route, Rasa's own API included; once, though every
+            # channel built on this one asks
+            if getattr(app.ctx, "overstag_error_handlers", False):
+                return
+            app.ctx.overstag_error_handlers = True
             app.error_handler.add(StorageUnavailableError, storage_unavailable)
             # sanic would pick text or HTML from the request's headers
             app.error_handler.add(SanicException, http_error)
@@ -124,7 +128,7 @@ class CheckedRestInput(InputChannel):
             collector = CollectingOutputChannel()
             extra = {"message_id": fields["message_id"]} if fields["message_id"] else {}
             try:
-                with turn_guard.watch() as outcome:
+                with turn_guard.watch(fields["message_id"]) as outcome:
                     await on_new_message(
                         UserMessage(
                             fields["message"],
@@ -134,8 +138,8 @@ class CheckedRestInput(InputChannel):
                             **extra,
                         )
                     )
-            except StorageUnavailableError:
-                return storage_unavailable(request, StorageUnavailableError())
+            except StorageUnavailableError as error:
+                return storage_unavailable(request, error)
             except CancelledError:
                 logger.error("Timed out handling a message")
             except Exception as error:

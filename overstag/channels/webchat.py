@@ -6,8 +6,10 @@ assets are files in `web/`: nothing is fetched from elsewhere.
 
 from __future__ import annotations
 
+import functools
 import math
-from typing import Text
+from pathlib import Path
+from typing import Dict, Text
 
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -22,6 +24,13 @@ from overstag.follow_up import delivery
 
 WEB_DIR = page_content.WEB_DIR
 _TYPES = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml"}
+
+
+@functools.lru_cache(maxsize=1)
+def assets() -> Dict[str, Path]:
+    """The page's own files by name: a requested name is looked up, never
+    resolved as a path."""
+    return {p.name: p for p in WEB_DIR.iterdir() if p.suffix in _TYPES and p.is_file()}
 
 
 class WebChatInput(CheckedRestInput):
@@ -73,9 +82,7 @@ class WebChatInput(CheckedRestInput):
 
         @blueprint.route("/static/<name>", methods=["GET"])
         async def asset(request: Request, name: str) -> HTTPResponse:
-            # only the page's own files: a name is matched, never resolved
-            served = {p.name: p for p in WEB_DIR.iterdir() if p.suffix in _TYPES}
-            path = served.get(name)
-            if path is None or not path.is_file():
+            path = assets().get(name)
+            if path is None:
                 return response.json({"error": "not found"}, status=404)
             return await response.file(path, mime_type=_TYPES[path.suffix])

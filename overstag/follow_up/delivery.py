@@ -78,7 +78,9 @@ async def run_forever(app: Any) -> None:
     released = await asyncio.to_thread(storage().interviews.release_interrupted)
     if released:
         logger.info("%s reminder(s) interrupted by a restart are due again.", released)
-    expired_at = 0.0
+    # the first pass ten minutes after start, not during it: it reads every
+    # conversation
+    expired_at = time.monotonic() - RETENTION_EVERY + 600
     while True:
         if time.monotonic() - expired_at > RETENTION_EVERY:
             expired_at = time.monotonic()

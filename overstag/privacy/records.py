@@ -17,6 +17,7 @@ from typing import Any, Dict, Iterable, List, Sequence
 
 import sqlalchemy as sa
 
+from overstag import clock
 from overstag.storage import tables
 
 EXPORT_FORMAT = "overstag-export/1"
@@ -74,7 +75,7 @@ def export(engine: sa.engine.Engine, conversation_ids: Iterable[str]) -> Dict[st
     with engine.connect() as connection:
         document: Dict[str, Any] = {
             "format": EXPORT_FORMAT,
-            "exported_at": dt.datetime.now(dt.timezone.utc).isoformat(),
+            "exported_at": clock.now().isoformat(),
             "conversations": ids,
         }
         for table in _BY_CONVERSATION:

@@ -138,15 +138,25 @@ class ConfiguredSQLTrackerStore(SQLTrackerStore):
     async def retrieve_for_reading(
         self, sender_id: str
     ) -> Optional[DialogueStateTracker]:
-        """A tracker to read, not to change: the cached one stays cached."""
+        """A tracker to read, not to change: the cached one stays cached, and one
+        read from the database is cached, so the request that follows (a message
+        checked for a retry, then handled) does not read it again."""
+        if not self.fast:
+            return await super().retrieve(sender_id)
+        count = self._stored_count(sender_id)
         cached = self._cache.get(sender_id)
-        if (
-            self.fast
-            and cached is not None
-            and self._is_current(cached, self._stored_count(sender_id))
-        ):
+        if self._is_current(cached, count):
             return cached[0]
-        return await super().retrieve(sender_id)
+        tracker = await super().retrieve(sender_id)
+        if tracker is not None and self.domain is not None:
+            self._remember(tracker, count)
+        return tracker
+
+    def _remember(self, tracker: DialogueStateTracker, count: int) -> None:
+        self._cache[tracker.sender_id] = (tracker, count)
+        while len(self._cache) > CACHED_CONVERSATIONS:
+            stale, _ = self._cache.popitem(last=False)
+            self._handed_out.pop(stale, None)
 
     def _additional_events(
         self, session: Any, tracker: DialogueStateTracker
@@ -159,21 +169,19 @@ class ConfiguredSQLTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         self._cache.pop(tracker.sender_id, None)
         handed_out = self._handed_out.get(tracker.sender_id)
-        new_events = list(
-            itertools.islice(tracker.events, handed_out[1] if handed_out else 0, None)
+        new_events = itertools.islice(
+            tracker.events, handed_out[1] if handed_out else 0, None
         )
-        await super().save(tracker)
-        if any(
+        rewritten = any(
             isinstance(event, ActionExecuted) and event.action_name in REWRITING_ACTIONS
             for event in new_events
-        ):
+        )
+        await super().save(tracker)
+        if rewritten:
             # the action rewrote stored events (redaction): the next turn reads them
             self._handed_out.pop(tracker.sender_id, None)
             return
         if self.fast and self.domain is not None:
             count = len(tracker.events)
-            self._cache[tracker.sender_id] = (tracker, count)
             self._handed_out[tracker.sender_id] = (weakref.ref(tracker), count)
-            while len(self._cache) > CACHED_CONVERSATIONS:
-                stale, _ = self._cache.popitem(last=False)
-                self._handed_out.pop(stale, None)
+            self._remember(tracker, count)

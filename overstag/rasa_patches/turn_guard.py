@@ -19,7 +19,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Iterator, List, Optional
 
-from overstag.facts import DEFAULT_LANGUAGE, LANGUAGE_SLOT, LANGUAGES
+from overstag.facts import LANGUAGE_SLOT
+from overstag.nlu.language import reply_language
 
 UNAVAILABLE_REPLY = "action_server_unavailable"
 
@@ -30,16 +31,17 @@ class Outcome:
 
     unavailable: bool = False
     reply: str = ""
-    replayed: bool = False
+    # the idempotency key the client sent; only then can the message be stored
+    client_key: Optional[str] = None
 
 
 _current: ContextVar[Optional[Outcome]] = ContextVar("overstag_turn", default=None)
 
 
 @contextlib.contextmanager
-def watch() -> Iterator[Outcome]:
+def watch(client_key: Optional[str] = None) -> Iterator[Outcome]:
     """The outcome of the message handled inside the block."""
-    outcome = Outcome()
+    outcome = Outcome(client_key=client_key)
     token = _current.set(outcome)
     try:
         yield outcome
@@ -64,16 +66,6 @@ def stored_replies(tracker: Any, message_id: str) -> Optional[List[Any]]:
                     replies.append(later)
             return replies
     return None
-
-
-def reply_language(tracker: Any, text: str) -> str:
-    from overstag.nlu.language import detect
-
-    detected, _ = detect(text or "")
-    if detected in LANGUAGES:
-        return detected
-    current = tracker.get_slot(LANGUAGE_SLOT) if tracker is not None else None
-    return current if current in LANGUAGES else DEFAULT_LANGUAGE
 
 
 async def _read(processor: Any, sender_id: str) -> Any:
@@ -117,15 +109,19 @@ def install() -> None:
             await save(self, tracker)
 
     async def handle_message(self: Any, message: Any) -> Any:
-        outcome = _current.get()
-        token = None if outcome else _current.set(Outcome())
+        token = None
+        if _current.get() is None:  # not from a channel that watches: Slack, Teams
+            token = _current.set(Outcome())
         outcome = _current.get()
         channel = message.output_channel
         try:
-            tracker = await _read(self, message.sender_id)
-            stored = stored_replies(tracker, message.message_id)
+            # only a key the client chose can repeat; Rasa's own are fresh uuids
+            stored = (
+                stored_replies(await _read(self, message.sender_id), message.message_id)
+                if outcome.client_key and outcome.client_key == message.message_id
+                else None
+            )
             if stored is not None:
-                outcome.replayed = True
                 for event in stored:
                     await channel.send_response(
                         message.sender_id, {"text": event.text, **event.data}
@@ -136,7 +132,9 @@ def install() -> None:
             if token is not None:
                 _current.reset(token)
         if outcome.unavailable:
-            language = reply_language(tracker, message.text)
+            tracker = await _read(self, message.sender_id)
+            current = tracker.get_slot(LANGUAGE_SLOT) if tracker is not None else None
+            language = reply_language({"text": message.text}, current)
             outcome.reply = content.load().reply(UNAVAILABLE_REPLY, language)
             if isinstance(channel, CollectingOutputChannel):
                 channel.messages.clear()  # half an answer would read as a whole one

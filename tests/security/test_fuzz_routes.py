@@ -1278,6 +1278,20 @@ def test_slack_refuses_unsigned_and_forged_requests(channel_stack, stored):
 
 
 SLACK_KINDS = ["json", "bytes", "deep", "dm", "form", "other type"]
+JUNK_KINDS = ("json", "bytes", "deep")
+
+
+def draw_junk(data: st.DataObject, kind: str, prefix: str) -> Tuple[bytes, Any]:
+    """(a body Slack or Teams would never send, the JSON it holds or None):
+    any JSON value, arbitrary or malformed bytes, or deep nesting; @SENDER@
+    becomes `prefix`."""
+    if kind == "json":
+        readable = data.draw(JSON_VALUES, label="body")
+        return wire(readable), readable
+    junk = st.one_of(st.binary(max_size=200), st.sampled_from(MALFORMED))
+    raw = data.draw(junk if kind == "bytes" else DEEP, label="raw")
+    raw = raw.replace(b"@SENDER@", prefix.encode())
+    return raw, parsed(raw)
 
 
 def test_slack_signed_junk_gets_a_4xx(channel_stack, stored):
@@ -1297,18 +1311,8 @@ def test_slack_signed_junk_gets_a_4xx(channel_stack, stored):
         prefix = f"fuzz-{uuid.uuid4().hex}"
         content_type: Optional[str] = "application/json"
         readable: Any = None  # the object the body holds, if any
-        if kind == "json":
-            readable = data.draw(JSON_VALUES, label="body")
-            raw = wire(readable)
-        elif kind == "bytes":
-            raw = data.draw(
-                st.one_of(st.binary(max_size=200), st.sampled_from(MALFORMED)),
-                label="raw",
-            )
-            readable = parsed(raw := raw.replace(b"@SENDER@", prefix.encode()))
-        elif kind == "deep":
-            raw = data.draw(DEEP, label="raw").replace(b"@SENDER@", prefix.encode())
-            readable = parsed(raw)
+        if kind in JUNK_KINDS:
+            raw, readable = draw_junk(data, kind, prefix)
         elif kind == "dm":
             suffix = data.draw(st.one_of(st.just(""), SHORT_TEXT), label="user suffix")
             text = data.draw(st.one_of(PHRASES, TEXTS, JSON_VALUES), label="text")
@@ -1516,18 +1520,8 @@ def test_teams_signed_junk_gets_a_4xx(channel_stack, stored):
     )
     def run(kind, data):
         prefix = f"29:fuzz-{uuid.uuid4().hex}"
-        readable: Any = None
-        if kind == "json":
-            readable = data.draw(JSON_VALUES, label="body")
-            raw = wire(readable)
-        elif kind == "bytes":
-            raw = data.draw(
-                st.one_of(st.binary(max_size=200), st.sampled_from(MALFORMED)),
-                label="raw",
-            )
-            readable = parsed(raw)
-        elif kind == "deep":
-            readable = parsed(raw := data.draw(DEEP, label="raw"))
+        if kind in JUNK_KINDS:
+            raw, readable = draw_junk(data, kind, prefix)
         else:
             suffix = data.draw(
                 st.one_of(st.just(""), st.just(""), SHORT_TEXT), label="user suffix"
