@@ -11,7 +11,7 @@ export PYTHONPATH := $(CURDIR)
 export PYTHONWARNINGS := ignore::DeprecationWarning
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: install train run test test-fast check format check-content validate evaluate bench browser postgres clean
+.PHONY: install train run test test-fast check format check-content validate evaluate bench browser postgres oidc-provider clean
 
 install: $(VENV)/.installed
 
@@ -59,6 +59,16 @@ postgres:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
 	  else echo "The PostgreSQL test needs: sudo apt-get install postgresql" >&2; exit 1; fi; }
 
+# The local OpenID Connect provider of the sign-in tests, in a venv of its own:
+# it needs pydantic 2, Rasa 3.6 pydantic 1.
+OIDC_VENV := .venv-oidc
+oidc-provider: $(OIDC_VENV)/.installed
+
+$(OIDC_VENV)/.installed: requirements-oidc.txt scripts/find-python.sh
+	@PYTHON=$$(scripts/find-python.sh) && { [ -x $(OIDC_VENV)/bin/python ] || $$PYTHON -m venv $(OIDC_VENV); }
+	$(OIDC_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-oidc.txt
+	@touch $@
+
 # Lint and format check (ruff, configured in pyproject.toml); `make format` fixes what it can.
 check: install
 	$(PY) -m ruff check .
@@ -73,7 +83,7 @@ CONTENT ?= content
 check-content: install
 	$(PY) -m overstag.content_check --content $(CONTENT)
 
-test: check install $(MODEL) browser postgres
+test: check install $(MODEL) browser postgres oidc-provider
 	$(PY) -m pytest tests
 
 # The inner loop: unit tests only (no servers, database servers, browser, Rasa process or model).

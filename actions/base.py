@@ -9,14 +9,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from overstag.accounts import people
 from overstag.turn import Reply, Turn
 
 
 def turn_of(tracker: Tracker) -> Turn:
-    return Turn(
-        sender_id=tracker.sender_id,
-        message=tracker.latest_message or {},
-        slots=dict(tracker.slots),
+    return people.turn_for(
+        tracker.sender_id, tracker.latest_message or {}, dict(tracker.slots)
     )
 
 
@@ -47,4 +46,7 @@ class TurnAction(Action, ABC):
         tracker: Tracker,
         domain: Dict[Text, Any],
     ) -> List[EventType]:
-        return send(dispatcher, self.answer(turn_of(tracker)))
+        turn = turn_of(tracker)
+        reply = self.answer(turn)
+        people.remember(turn, reply)
+        return send(dispatcher, reply)

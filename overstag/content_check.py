@@ -3,10 +3,10 @@
     python -m overstag.content_check [--content DIR]
 
 Coaching (objections, concessions, replies), rehearsal (personas, texts),
-follow-up (the request form, e-mail, reminders) and the web page's labels. Exit
-status 0 when complete, 1 with the list of gaps; a file that cannot be read, or
-has an unexpected shape, is a gap like any other, never a traceback. The
-launcher runs the same check before it starts anything.
+follow-up (the request form, e-mail, reminders), "my data" in the chat, and the
+web page's labels. Exit status 0 when complete, 1 with the list of gaps; a file
+that cannot be read, or has an unexpected shape, is a gap like any other, never
+a traceback. The launcher runs the same check before it starts anything.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from overstag.channels import page_content
 from overstag.coaching import content as coaching
 from overstag.content_files import CONTENT_DIR, ContentError, read_yaml
 from overstag.follow_up import content as follow_up
+from overstag.privacy import chat as privacy
 from overstag.rehearsal import content as rehearsal
 
 
@@ -36,6 +37,10 @@ def _follow_up(directory: Path) -> List[str]:
     return follow_up.problems(read_yaml(directory / "follow_up.yml"), concessions)
 
 
+def _privacy(directory: Path) -> List[str]:
+    return privacy.problems(privacy.read(directory))
+
+
 def _page(directory: Path) -> List[str]:
     return page_content.problems(page_content.read(directory), page_content.template())
 
@@ -45,6 +50,7 @@ CHECKS: List[Tuple[str, Check]] = [
     ("coaching", _coaching),
     ("rehearsal", _rehearsal),
     ("follow-up", _follow_up),
+    ("privacy", _privacy),
     ("page", _page),
 ]
 

@@ -100,6 +100,7 @@ OBJECTIONS_SLOT = "objections"
 SHOWN_SLOT = "shown"
 REHEARSAL_SLOT = "rehearsal"
 PENDING_DELETE_SLOT = "pending_delete"
+PENDING_ERASE_SLOT = "pending_erase"
 DUE_REMINDER_SLOT = "due_reminder"
 REQUESTED_SLOT = "requested_slot"
 
@@ -125,6 +126,7 @@ REMINDER_ACTION = "action_follow_up_reminder"
 
 # -- limits ------------------------------------------------------------------------
 MAX_SENDER_CHARS = 128  # the width of every conversation_id column
+MAX_USER_ID_CHARS = MAX_SENDER_CHARS  # namespaced ids longer than this are hashed
 MAX_MESSAGE_CHARS = 5000
 MAX_CANDIDATE_NAME_CHARS = 40
 MAX_OUTLET_CHARS = 200

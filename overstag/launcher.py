@@ -24,6 +24,8 @@ from typing import Dict, List, Optional
 import yaml
 
 from overstag import content_check, rasa_patches, settings
+from overstag.auth import config
+from overstag.channels import tools
 from overstag.supervisor import Supervisor
 
 READY_LINE = "Overstag is ready"
@@ -158,13 +160,14 @@ def prepare() -> Optional[str]:
         return "Overstag did not start; the content has gaps:\n" + "\n".join(
             f"- {gap}" for gap in gaps
         )
-    problems = settings.channel_problems()
+    problems = settings.channel_problems() + config.problems() + tools.problems()
     if problems:
         return "\n".join(problems)
     os.umask(0o077)  # everything under the data dir is the owner's alone
     settings.ensure_data_dir()
     settings.ensure_database_dir(settings.database_url())
     settings.advice_api_tokens()  # made here, before the Rasa server reads it
+    config.session_secret()
     return None
 
 

@@ -1,12 +1,13 @@
 """The JSON the web page reads beyond Rasa's `text` and `buttons`, in one place.
 
-Two shapes, each a JSON Schema here and one reader in `web/app.js` (its section
+Three shapes, each a JSON Schema here and one reader in `web/app.js` (its section
 "payloads"); `tests/web/test_payloads.py` checks that the page reads exactly the
 fields described here and that the server sends what the schemas allow.
 
 - `overstag_email`, the `custom` part of the bot message that carries the
   confirmation e-mail (POST /webhooks/chat/webhook and /webhooks/rest/webhook).
 - the answer of GET /webhooks/chat/updates: messages the server sent on its own.
+- the answer of GET /webhooks/chat/conversations/<id>: a conversation to show again.
 """
 
 from __future__ import annotations
@@ -110,3 +111,35 @@ def pushed_message(
 
 def pushed(messages: List[Dict[str, Any]]) -> Dict[str, Any]:
     return {"messages": messages}
+
+
+HISTORY_SCHEMA: Dict[str, Any] = {
+    "type": "object",
+    "description": "One of the user's conversations, to show again (the latest 400).",
+    "required": ["conversation_id", "messages"],
+    "additionalProperties": False,
+    "properties": {
+        "conversation_id": {"type": "string"},
+        "messages": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["role", "text", "timestamp"],
+                "additionalProperties": False,
+                "properties": {
+                    "role": {"enum": ["user", "bot"]},
+                    "text": {"type": "string"},
+                    "buttons": PUSHED_SCHEMA["properties"]["messages"]["items"][
+                        "properties"
+                    ]["buttons"],
+                    "custom": {"type": "object"},
+                    "timestamp": {"type": "number", "description": "Unix time."},
+                },
+            },
+        },
+    },
+}
+
+
+def history(conversation_id: str, messages: List[Dict[str, Any]]) -> Dict[str, Any]:
+    return {"conversation_id": conversation_id, "messages": messages}

@@ -23,6 +23,13 @@ class Turn:
     sender_id: str
     message: Mapping[str, Any]  # Rasa's latest_message: text, intent, entities, ...
     slots: Mapping[str, Any] = field(default_factory=dict)
+    # the user owning the conversation (overstag/storage/accounts.py)
+    user_id: str = ""
+
+    @property
+    def owner(self) -> str:
+        """Whose interviews and progress this turn sees."""
+        return self.user_id or self.conversation_id
 
     @property
     def conversation_id(self) -> str:

@@ -1,10 +1,12 @@
-/* Overstag web chat — a dependency-free client for a Rasa REST channel at ./webhook */
+/* Overstag web chat — a dependency-free client for a Rasa REST channel at ./webhook.
+   The server issues the conversation ids and keeps the history; this page only
+   remembers which of the user's conversations was open last. */
 (function () {
   'use strict';
 
-  const SENDER_KEY = 'overstag.sender';
-  const TRANSCRIPT_KEY = 'overstag.transcript';
-  const PUSHED_KEY = 'overstag.pushedAfter';
+  const OPEN_KEY = 'overstag.open';
+  // written by earlier versions of the page; the server keeps the history now
+  const OLD_KEYS = ['overstag.sender', 'overstag.transcript', 'overstag.pushedAfter'];
   const POLL_MS = 20000;
   const ENDPOINT = 'webhook';
   const TIMEOUT_MS = 60000;
@@ -19,10 +21,17 @@
     input: document.getElementById('input'),
     send: document.getElementById('send'),
     reset: document.getElementById('new-conversation'),
+    history: document.getElementById('history'),
+    account: document.getElementById('account'),
+    signedIn: document.getElementById('signed-in'),
+    erase: document.getElementById('erase-data'),
+    signOut: document.getElementById('sign-out'),
   };
 
-  // sender: Rasa conversation id; epoch: bumped on "New conversation" so late replies are dropped.
-  const state = { sender: '', transcript: [], busy: false, epoch: 0 };
+  // sender: the open conversation's id (issued by the server); epoch: bumped when
+  // another conversation opens, so late replies are dropped; after: the newest
+  // message's timestamp, for the reminders poll.
+  const state = { sender: '', transcript: [], busy: false, epoch: 0, after: 0, conversations: [] };
 
   function readLabels() {
     try {
@@ -69,34 +78,12 @@
     return 'web-' + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2);
   }
 
-  function loadSender() {
-    let id = storageGet(SENDER_KEY);
-    if (!id) {
-      id = newId();
-      storageSet(SENDER_KEY, id);
-    }
-    return id;
-  }
-
   function isEntry(e) {
     return Boolean(e) && (e.role === 'user' || e.role === 'bot') && typeof e.text === 'string';
   }
 
   function isEmail(e) {
     return Boolean(e) && typeof e.subject === 'string' && typeof e.body === 'string' && typeof e.eml === 'string';
-  }
-
-  function loadTranscript() {
-    try {
-      const data = JSON.parse(storageGet(TRANSCRIPT_KEY) || '[]');
-      return Array.isArray(data) ? data.filter(isEntry) : [];
-    } catch (e) {
-      return [];
-    }
-  }
-
-  function saveTranscript() {
-    storageSet(TRANSCRIPT_KEY, JSON.stringify(state.transcript));
   }
 
   /* ---------- text rendering (never innerHTML) ---------- */
@@ -247,7 +234,6 @@
 
   function addEntry(entry) {
     state.transcript.push(entry);
-    saveTranscript();
     appendToList(messageEl(entry, state.transcript.length - 1));
   }
 
@@ -255,7 +241,6 @@
     const index = state.transcript.length - 1;
     if (index < 0) return;
     state.transcript.pop();
-    saveTranscript();
     const node = el.messages.querySelector('.msg[data-index="' + index + '"]');
     if (node) node.remove();
     updateWelcome();
@@ -266,7 +251,6 @@
     if (!entry) return;
     entry.used = used;
     if (used) entry.chosen = pos; else delete entry.chosen;
-    saveTranscript();
     const node = el.messages.querySelector('.msg[data-index="' + index + '"]');
     if (!node) return;
     node.querySelectorAll('.choice').forEach((btn, i) => {
@@ -334,6 +318,24 @@
     };
   }
 
+  // the answer of conversations/<id>: the history, user messages included
+  function readHistory(data) {
+    if (!data || !Array.isArray(data.messages)) return [];
+    const entries = [];
+    data.messages.forEach((m) => {
+      if (!m || typeof m !== 'object') return;
+      if (typeof m.timestamp === 'number' && m.timestamp > state.after) state.after = m.timestamp;
+      if (m.role === 'user' && typeof m.text === 'string') entries.push({ role: 'user', text: m.text });
+      else if (m.role === 'bot') { const entry = toEntry(m); if (entry) entries.push(entry); }
+    });
+    const merged = mergeEmails(entries);
+    // only the buttons after the last user message can still be used
+    let last = -1;
+    merged.forEach((e, i) => { if (e.role === 'user') last = i; });
+    merged.forEach((e, i) => { if (e.buttons && i < last) e.used = true; });
+    return merged.filter(isEntry);
+  }
+
   // PUSHED_SCHEMA: the answer of updates?sender=...&after=...
   function readPushed(data) {
     if (!data || !Array.isArray(data.messages)) return null;
@@ -376,8 +378,8 @@
   /* ---------- messages the server sends on its own (reminders) ---------- */
 
   async function pollPushed() {
-    if (state.busy || document.hidden) return;
-    const after = parseFloat(storageGet(PUSHED_KEY) || '0') || 0;
+    if (state.busy || document.hidden || !state.sender) return;
+    const after = state.after;
     const sender = state.sender;
     try {
       const url = 'updates?sender=' + encodeURIComponent(sender) + '&after=' + encodeURIComponent(String(after));
@@ -391,7 +393,7 @@
         if (entry) addEntry(entry);
         if (typeof m.timestamp === 'number' && m.timestamp > latest) latest = m.timestamp;
       });
-      storageSet(PUSHED_KEY, String(latest));
+      state.after = latest;
     } catch (e) { /* offline for a moment: the next poll catches up */ }
   }
 
@@ -409,6 +411,7 @@
       });
       if (!res.ok) {
         const failure = new Error('HTTP ' + res.status);
+        failure.status = res.status;
         try {
           const body = await res.json();
           if (body && body.reason === 'action_server_unavailable') failure.reply = String(body.error || '');
@@ -428,7 +431,7 @@
   // choice: {index, pos} when sent from a response button.
   async function send(message, display, choice, messageId) {
     const id = messageId || newId();
-    if (state.busy || !message.trim()) return;
+    if (state.busy || !message.trim() || !state.sender) return;
     clearError();
     if (choice) setChoicesUsed(choice.index, choice.pos, true);
     addEntry({ role: 'user', text: display });
@@ -439,12 +442,20 @@
       if (epoch !== state.epoch) return;
       setBusy(false);
       replies.forEach(addEntry);
+      // the first objection gives the conversation its topic in the list
+      refreshSession().catch(() => {});
     } catch (err) {
       if (epoch !== state.epoch) return;
       setBusy(false);
       removeLastEntry();
       if (choice) setChoicesUsed(choice.index, choice.pos, false);
       else if (!el.input.value) setInput(message);
+      if (err.status === 404 || err.status === 401) {
+        // erased in another tab, or signed out: never write into someone else's
+        await recover(err.status);
+        if (err.status === 404) showError({ message, display, choice, id }, label('conversation_gone'));
+        return;
+      }
       showError({ message, display, choice, id }, err.reply);
     }
   }
@@ -491,29 +502,145 @@
     send(text, text);
   }
 
-  function newConversation() {
+  /* ---------- the user's conversations ---------- */
+
+  async function api(path, options) {
+    const res = await fetch(path, Object.assign({ headers: { Accept: 'application/json' } }, options || {}));
+    if (res.status === 401) { window.location.assign('login'); throw new Error('signed out'); }
+    if (!res.ok) { const failure = new Error('HTTP ' + res.status); failure.status = res.status; throw failure; }
+    return res.json();
+  }
+
+  function formatDate(iso) {
+    const d = new Date(iso);
+    if (isNaN(d.getTime())) return '';
+    return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  }
+
+  function topicOf(c) {
+    const lang = document.documentElement.lang === 'nl' ? 'nl' : 'en';
+    const topic = c.topic_label ? (c.topic_label[lang] || c.topic) : label('untitled');
+    return c.rehearsal ? label('rehearsal') + ': ' + topic : topic;
+  }
+
+  function renderHistory() {
+    el.history.textContent = '';
+    if (!state.conversations.length) {
+      el.history.appendChild(h('li', 'history-empty', label('history_empty')));
+      return;
+    }
+    state.conversations.forEach((c) => {
+      const item = h('li', 'history-item');
+      const btn = h('button', 'history-open');
+      btn.type = 'button';
+      btn.dataset.conversation = c.conversation_id;
+      btn.appendChild(h('span', 'history-topic', topicOf(c)));
+      btn.appendChild(h('span', 'history-date', formatDate(c.updated_at || c.created_at)));
+      if (c.conversation_id === state.sender) {
+        btn.setAttribute('aria-current', 'true');
+        btn.appendChild(h('span', 'history-current', label('current')));
+      }
+      btn.addEventListener('click', () => { el.account.open = false; openConversation(c.conversation_id); });
+      item.appendChild(btn);
+      el.history.appendChild(item);
+    });
+  }
+
+  async function refreshSession() {
+    const data = await api('session');
+    state.conversations = Array.isArray(data.conversations) ? data.conversations : [];
+    const user = data.user || {};
+    if (user.signed_in && (user.name || user.email)) {
+      el.signedIn.textContent = label('signed_in_as') + ' ' + (user.name || user.email);
+      el.signedIn.hidden = false;
+    }
+    el.signOut.hidden = !data.can_sign_out;
+    renderHistory();
+    return data;
+  }
+
+  async function openConversation(id) {
     state.epoch += 1;
+    const epoch = state.epoch;
+    state.sender = id;
+    state.after = 0;
     state.transcript = [];
-    storageRemove(TRANSCRIPT_KEY);
-    storageRemove(PUSHED_KEY);
-    state.sender = newId();
-    storageSet(SENDER_KEY, state.sender);
+    storageSet(OPEN_KEY, id);
     setBusy(false);
     renderAll();
+    renderHistory();
+    try {
+      const data = await api('conversations/' + encodeURIComponent(id));
+      if (epoch !== state.epoch) return;
+      state.transcript = readHistory(data);
+      renderAll();
+    } catch (e) {
+      if (epoch === state.epoch && e.status === 404) await newConversation();
+    }
+  }
+
+  async function newConversation() {
+    state.epoch += 1;
+    const epoch = state.epoch;
+    state.transcript = [];
+    state.after = 0;
+    setBusy(false);
+    renderAll();
+    const data = await api('conversations', { method: 'POST' });
+    if (epoch !== state.epoch) return;
+    state.sender = data.conversation_id;
+    storageSet(OPEN_KEY, state.sender);
+    await refreshSession();
     el.input.focus();
   }
 
+  async function recover() {
+    try { await newConversation(); } catch (e) { /* the next message tries again */ }
+  }
+
+  async function eraseAll() {
+    if (!window.confirm(label('erase_confirm'))) return;
+    try {
+      await api('/api/v1/me', { method: 'DELETE' });
+    } catch (e) {
+      window.alert(label('erase_failed'));
+      return;
+    }
+    el.account.open = false;
+    await newConversation();
+    addEntry({ role: 'bot', text: label('erased') });
+  }
+
+  async function signOut() {
+    try { await fetch('logout', { method: 'POST' }); } finally { window.location.assign('./'); }
+  }
+
+  async function start() {
+    OLD_KEYS.forEach(storageRemove);
+    try {
+      await refreshSession();
+      const wanted = storageGet(OPEN_KEY);
+      const known = state.conversations.map((c) => c.conversation_id);
+      if (wanted && known.indexOf(wanted) >= 0) await openConversation(wanted);
+      else if (known.length) await openConversation(known[0]);
+      else await newConversation();
+    } catch (e) {
+      appendToList(h('div', 'msg error', label('session_failed')));
+    }
+    pollPushed();
+  }
+
   function init() {
-    state.sender = loadSender();
-    state.transcript = loadTranscript();
     renderAll();
     el.form.addEventListener('submit', onSubmit);
     el.input.addEventListener('keydown', onKeyDown);
     el.input.addEventListener('input', autoGrow);
-    el.reset.addEventListener('click', newConversation);
+    el.reset.addEventListener('click', () => { newConversation().catch(() => {}); });
+    el.erase.addEventListener('click', eraseAll);
+    el.signOut.addEventListener('click', signOut);
     document.querySelectorAll('.example').forEach((b) => b.addEventListener('click', onExample));
     autoGrow();
-    pollPushed();
+    start();
     setInterval(pollPushed, POLL_MS);
     document.addEventListener('visibilitychange', pollPushed);
     if (window.matchMedia && window.matchMedia('(pointer: fine)').matches) el.input.focus();

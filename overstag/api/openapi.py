@@ -214,6 +214,109 @@ def _error(description: str) -> Dict[str, Any]:
     }
 
 
+EXPORT = {
+    "type": "object",
+    "description": (
+        "Everything stored about the user (docs/privacy.md): their row, their "
+        "conversations with Rasa's events, advice shown, rehearsals and scores, "
+        "interviews and reminders. One key per table."
+    ),
+    "required": ["format", "exported_at", "user", "conversations", "events"],
+    "properties": {
+        "format": {"const": "overstag-export/1"},
+        "exported_at": {"type": "string", "format": "date-time"},
+        "user": {"type": "object"},
+        "conversations": {"type": "array", "items": {"type": "string"}},
+        "overstag_conversations": {"type": "array", "items": {"type": "object"}},
+        "overstag_coached_objections": {"type": "array", "items": {"type": "object"}},
+        "overstag_rehearsal_sessions": {"type": "array", "items": {"type": "object"}},
+        "overstag_rehearsal_turns": {"type": "array", "items": {"type": "object"}},
+        "overstag_interviews": {"type": "array", "items": {"type": "object"}},
+        "overstag_reminders": {"type": "array", "items": {"type": "object"}},
+        "events": {"type": "array", "items": {"type": "object"}},
+    },
+}
+ERASED = {
+    "type": "object",
+    "required": ["erased", "removed"],
+    "properties": {
+        "erased": {"const": True},
+        "removed": {
+            "type": "object",
+            "description": "Rows deleted, per table.",
+            "additionalProperties": {"type": "integer", "minimum": 0},
+        },
+    },
+}
+_WHO = [
+    {
+        "name": "user",
+        "in": "query",
+        "required": False,
+        "description": "With the administrator's token: the user id to act on.",
+        "schema": {"type": "string", "maxLength": 128},
+    },
+    {
+        "name": "sender",
+        "in": "query",
+        "required": False,
+        "description": "With a REST tool's token: the tool's user (its `sender`).",
+        "schema": {"type": "string", "maxLength": 128},
+    },
+]
+_ME_SECURITY = [{"adminToken": []}, {"toolToken": []}, {"session": []}]
+
+
+def _my_data_paths(unauthorized: Dict[str, Any]) -> Dict[str, Any]:
+    forbidden = _error("Another site's request, an expired link or a refused e-mail.")
+    bad = _error("`user` or `sender` is missing or malformed.")
+    return {
+        "/api/v1/me/export": {
+            "get": {
+                "operationId": "exportMyData",
+                "summary": "Everything stored about the user, as one JSON download",
+                "security": [*_ME_SECURITY, {"exportLink": []}],
+                "parameters": [
+                    *_WHO,
+                    {
+                        "name": "link",
+                        "in": "query",
+                        "required": False,
+                        "description": "The signed link the chat gives (15 minutes).",
+                        "schema": {"type": "string"},
+                    },
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The export (Content-Disposition: attachment).",
+                        "content": {"application/json": {"schema": _ref("Export")}},
+                    },
+                    "400": bad,
+                    "401": unauthorized,
+                    "403": forbidden,
+                },
+            }
+        },
+        "/api/v1/me": {
+            "delete": {
+                "operationId": "eraseMyData",
+                "summary": "Erase every row about the user, in one transaction",
+                "security": _ME_SECURITY,
+                "parameters": _WHO,
+                "responses": {
+                    "200": {
+                        "description": "What was removed, per table.",
+                        "content": {"application/json": {"schema": _ref("Erased")}},
+                    },
+                    "400": bad,
+                    "401": unauthorized,
+                    "403": forbidden,
+                },
+            }
+        },
+    }
+
+
 def document() -> Dict[str, Any]:
     unauthorized = _error("Missing or wrong token (`Authorization: Bearer <token>`).")
     return copy.deepcopy(
@@ -279,6 +382,7 @@ def document() -> Dict[str, Any]:
                         },
                     }
                 },
+                **_my_data_paths(unauthorized),
                 "/api/v1/openapi.json": {
                     "get": {
                         "operationId": "openapi",
@@ -304,13 +408,38 @@ def document() -> Dict[str, Any]:
                             "OVERSTAG_ADVICE_API_TOKEN, "
                             "or the token in var/advice-api-token."
                         ),
-                    }
+                    },
+                    "adminToken": {
+                        "type": "http",
+                        "scheme": "bearer",
+                        "description": "OVERSTAG_API_TOKEN, with ?user=<user id>.",
+                    },
+                    "toolToken": {
+                        "type": "http",
+                        "scheme": "bearer",
+                        "description": "An OVERSTAG_REST_TOKENS token, with ?sender=.",
+                    },
+                    "session": {
+                        "type": "apiKey",
+                        "in": "cookie",
+                        "name": "overstag_session",
+                        "description": "The web page's session (none needed when "
+                        "sign-in is off: the local user).",
+                    },
+                    "exportLink": {
+                        "type": "apiKey",
+                        "in": "query",
+                        "name": "link",
+                        "description": "The signed download link the chat gives.",
+                    },
                 },
                 "schemas": {
                     "SuggestRequest": SUGGEST_REQUEST,
                     "SuggestResponse": SUGGEST_RESPONSE,
                     "Objections": OBJECTIONS_RESPONSE,
                     "Error": ERROR,
+                    "Export": EXPORT,
+                    "Erased": ERASED,
                 },
             },
         }

@@ -20,7 +20,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from overstag import settings
-from overstag.api import advice, openapi
+from overstag.api import advice, my_data, openapi
 from overstag.channels import input_checks
 from overstag.channels.input_checks import BadInputError
 from overstag.coaching import content
@@ -182,4 +182,5 @@ class AdviceApiInput(InputChannel):
                 return error(500, "internal_error", "Something went wrong on our side.")
             return response.json(result)
 
+        my_data.add_routes(api, error)
         return api

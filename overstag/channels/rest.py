@@ -6,10 +6,16 @@ deep inside Rasa, and an answer that came back empty (Rasa's way of hiding an
 internal error) becomes a 503. `message_id` is the client's idempotency key:
 the same message sent again with it is answered from what was stored, not
 stored twice (overstag/rasa_patches/turn_guard.py).
+
+A REST client is a tool: its `sender` is one of its own users, kept in its own
+namespace ("rest:<tool>:<sender>"), so it can never name a Slack, Teams or web
+conversation. Without a tool token the tool is "local", accepted only while
+sign-in is off (make run on loopback).
 """
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import logging
 from asyncio import CancelledError
@@ -25,11 +31,13 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from overstag.channels import input_checks
+from overstag.accounts import ids
+from overstag.channels import input_checks, tools
 from overstag.channels.input_checks import BadInputError
 from overstag.facts import MAX_MESSAGE_CHARS, MAX_SENDER_CHARS
 from overstag.rasa_patches import turn_guard
 from overstag.rasa_patches.tracker_store import StorageUnavailableError
+from overstag.storage import storage
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +96,17 @@ class CheckedRestInput(InputChannel):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         return cls()
 
+    async def conversation_for(self, request: Request, sender: str) -> str:
+        """The conversation a request's `sender` names, for the caller: here the
+        sender in the namespace of the calling tool (overstag/channels/tools.py);
+        BadInputError (401) for a tool that did not prove who it is."""
+        tool = tools.tool_of(request)
+        conversation_id = ids.namespaced("rest", tool, sender)
+        await asyncio.to_thread(
+            storage().accounts.claim, conversation_id, conversation_id, "rest"
+        )
+        return conversation_id
+
     def add_routes(self, blueprint: Blueprint) -> None:
         """Extra routes of a subclass."""
 
@@ -123,6 +142,7 @@ class CheckedRestInput(InputChannel):
         async def receive(request: Request) -> HTTPResponse:
             try:
                 fields = parse_request(request)
+                conversation_id = await self.conversation_for(request, fields["sender"])
             except BadInputError as problem:
                 return _error(problem.status, problem.message)
             collector = CollectingOutputChannel()
@@ -133,7 +153,7 @@ class CheckedRestInput(InputChannel):
                         UserMessage(
                             fields["message"],
                             collector,
-                            fields["sender"],
+                            conversation_id,
                             input_channel=self.name(),
                             **extra,
                         )

@@ -41,10 +41,17 @@ from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from overstag import settings
+from overstag.accounts import ids
 from overstag.channels import input_checks
+from overstag.channels.ownership import owned
 from overstag.facts import MAX_MESSAGE_CHARS, MAX_SENDER_CHARS
 
 logger = logging.getLogger(__name__)
+
+
+def _dict(value: Any) -> Dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
 
 SLACK_MAX_BUTTONS = 25  # elements in one "actions" block
 SLACK_MAX_BUTTON_TEXT = 75  # characters of a button label
@@ -203,6 +210,7 @@ class OverstagSlackInput(SlackInput):
     # -- conversations ----------------------------------------------------------
     @staticmethod
     def conversation(
+        team: str,
         user: str,
         channel: str,
         is_dm: bool,
@@ -214,11 +222,21 @@ class OverstagSlackInput(SlackInput):
         A direct message outside a thread belongs to the person's one running
         conversation and is answered in place; anything else is answered in its
         thread (a mention at the top of a channel starts one) and is keyed on it.
+        Both are in the workspace's namespace ("slack:<team>:..."), which no other
+        channel can name.
         """
         if is_dm and not thread_ts:
-            return user, None
+            return ids.namespaced("slack", team, user), None
         root = thread_ts or ts
-        return f"{user}_{channel}_{root}", root
+        return ids.namespaced("slack", team, f"{user}_{channel}_{root}"), root
+
+    @staticmethod
+    def team_of(body: Dict[str, Any]) -> str:
+        """The workspace of an event (team_id) or a click (team.id)."""
+        team = body.get("team_id") or _dict(body.get("team")).get("id")
+        if not team:
+            team = _dict(body.get("user")).get("team_id")
+        return team if isinstance(team, str) and team.isalnum() else "_"
 
     async def _known_conversation(self, request: Request, conversation_id: str) -> bool:
         if conversation_id in self.threads:
@@ -246,6 +264,7 @@ class OverstagSlackInput(SlackInput):
         channel: str,
         thread: Optional[str],
         metadata: Dict[str, Any],
+        owner: str,
     ) -> None:
         """Hands the message to Rasa in the background: Slack wants an answer
         within 3 s."""
@@ -261,7 +280,7 @@ class OverstagSlackInput(SlackInput):
             input_channel=self.name(),
             metadata=metadata,
         )
-        task = asyncio.create_task(on_new_message(message))
+        task = asyncio.create_task(owned(on_new_message, message, owner, "slack"))
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
 
@@ -300,7 +319,10 @@ class OverstagSlackInput(SlackInput):
         if user in bots:
             return response.text("ignored")
         is_dm = event.get("channel_type") == "im"
-        conversation_id, thread = self.conversation(user, channel, is_dm, thread_ts, ts)
+        team = self.team_of(body)
+        conversation_id, thread = self.conversation(
+            team, user, channel, is_dm, thread_ts, ts
+        )
         if not is_dm and event.get("type") != "app_mention":
             # a channel message without a mention counts only inside a thread
             # Overstag is in
@@ -329,6 +351,7 @@ class OverstagSlackInput(SlackInput):
             channel,
             thread,
             metadata,
+            ids.namespaced("slack", team, user),
         )
         return response.text("")
 
@@ -377,14 +400,21 @@ class OverstagSlackInput(SlackInput):
         )
         ts = message.get("ts") if isinstance(message.get("ts"), str) else None
         # direct-message channel ids start with D
+        team = self.team_of(payload)
         conversation_id, thread = self.conversation(
-            user, channel, channel.startswith("D"), thread_ts, ts
+            team, user, channel, channel.startswith("D"), thread_ts, ts
         )
         if thread:
             self.threads.add(conversation_id)
         metadata = {"out_channel": channel, "thread_id": thread, "users": [user]}
         self._dispatch(
-            on_new_message, value, conversation_id, channel, thread, metadata
+            on_new_message,
+            value,
+            conversation_id,
+            channel,
+            thread,
+            metadata,
+            ids.namespaced("slack", team, user),
         )
         return response.text("")
 

@@ -44,7 +44,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from overstag import settings
+from overstag.accounts import ids
 from overstag.channels import input_checks
+from overstag.channels.ownership import owned
 from overstag.channels.slack import RecentKeys
 from overstag.facts import MAX_MESSAGE_CHARS, MAX_SENDER_CHARS
 
@@ -410,13 +412,27 @@ class TeamsInput(BotFrameworkInput):
     @staticmethod
     def conversation_id(activity: Dict[str, Any]) -> str:
         """One conversation per person in a personal chat (as Rasa does), and per
-        person per channel thread or group chat elsewhere."""
+        person per channel thread or group chat elsewhere; in the tenant's
+        namespace ("teams:<tenant>:..."), which no other channel can name."""
         sender = str(activity["from"]["id"])
         conversation = activity["conversation"]
+        tenant = TeamsInput.tenant_of(activity)
         if conversation.get("conversationType") in (None, "personal"):
-            return sender
+            return ids.namespaced("teams", tenant, sender)
         digest = hashlib.sha256(str(conversation.get("id")).encode()).hexdigest()[:16]
-        return f"{sender}_{digest}"
+        return ids.namespaced("teams", tenant, f"{sender}_{digest}")
+
+    @staticmethod
+    def tenant_of(activity: Dict[str, Any]) -> str:
+        tenant = _dict(activity.get("conversation")).get("tenantId") or _dict(
+            _dict(activity.get("channelData")).get("tenant")
+        ).get("id")
+        return str(tenant) if tenant else "_"
+
+    @staticmethod
+    def user_of(activity: Dict[str, Any]) -> str:
+        tenant = TeamsInput.tenant_of(activity)
+        return ids.namespaced("teams", tenant, str(activity["from"]["id"]))
 
     @staticmethod
     def message_text(activity: Dict[str, Any]) -> str:
@@ -481,7 +497,9 @@ class TeamsInput(BotFrameworkInput):
             text, out, conversation_id, input_channel=self.name(), metadata=metadata
         )
         # answer the Bot Connector at once; the replies follow through its REST API
-        task = asyncio.create_task(on_new_message(message))
+        task = asyncio.create_task(
+            owned(on_new_message, message, self.user_of(activity), "teams")
+        )
         self._background_tasks.add(task)
         task.add_done_callback(self._background_tasks.discard)
 

@@ -6,6 +6,7 @@ assets are files in `web/`: nothing is fetched from elsewhere.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import math
 from pathlib import Path
@@ -16,11 +17,12 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from overstag import payloads
-from overstag.channels import input_checks, page_content
+from overstag.channels import input_checks, page_content, sign_in
 from overstag.channels.input_checks import BadInputError
 from overstag.channels.rest import CheckedRestInput
 from overstag.facts import MAX_SENDER_CHARS
 from overstag.follow_up import delivery
+from overstag.storage import storage
 
 WEB_DIR = page_content.WEB_DIR
 _TYPES = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml"}
@@ -40,11 +42,18 @@ class WebChatInput(CheckedRestInput):
     def name(cls) -> Text:
         return "chat"
 
+    async def conversation_for(self, request: Request, sender: str) -> str:
+        """Only a conversation the server issued to the signed-in user."""
+        conversation_id = await sign_in.owned_conversation(request, sender)
+        await asyncio.to_thread(storage().accounts.touch, conversation_id)
+        return conversation_id
+
     def add_routes(self, blueprint: Blueprint) -> None:
         # the delivery loop needs a hook into the server's start and stop; this
         # channel is in every configuration (the committed credentials.yml), so it
         # provides one
         delivery.register(blueprint)
+        sign_in.add_routes(blueprint)
 
         @blueprint.route("/updates", methods=["GET"])
         async def updates(request: Request) -> HTTPResponse:
@@ -58,15 +67,14 @@ class WebChatInput(CheckedRestInput):
                     identifier=True,
                 )
                 after = float(request.args.get("after") or 0)
+                if not math.isfinite(after):
+                    raise BadInputError(400, "after must be a finite number")
+                await sign_in.owned_conversation(request, sender)
             except BadInputError as problem:
-                return response.json({"error": problem.message}, status=400)
+                return response.json({"error": problem.message}, status=problem.status)
             except ValueError:
                 return response.json(
                     {"error": "after must be a number (a timestamp)"}, status=400
-                )
-            if not math.isfinite(after):
-                return response.json(
-                    {"error": "after must be a finite number"}, status=400
                 )
             agent = getattr(request.app.ctx, "agent", None)
             if agent is None or not agent.is_ready():
@@ -78,7 +86,10 @@ class WebChatInput(CheckedRestInput):
 
         @blueprint.route("/", methods=["GET"])
         async def page(request: Request) -> HTTPResponse:
-            return response.html(page_content.page())
+            gate = sign_in.page_gate(request)
+            if gate is not None:
+                return gate
+            return response.html(page_content.page(), headers=sign_in.NO_STORE)
 
         @blueprint.route("/static/<name>", methods=["GET"])
         async def asset(request: Request, name: str) -> HTTPResponse:

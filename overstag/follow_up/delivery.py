@@ -32,14 +32,19 @@ RETENTION_EVERY = 3600  # seconds
 async def deliver_due(agent: Any, now: Optional[dt.datetime] = None) -> int:
     """Runs the reminder action for every due reminder; returns how many went out."""
     stored = storage().interviews
+    accounts = storage().accounts
     now = now or clock.now()
     delivered = 0
     for reminder in await asyncio.to_thread(stored.claim_due, now):
         done = False
         try:
+            # on the web, in the conversation the user has open, not the old one
+            target = await asyncio.to_thread(
+                accounts.latest_web_conversation, reminder["conversation_id"]
+            )
             await conversations.run_action(
                 agent,
-                reminder["conversation_id"],
+                target,
                 REMINDER_ACTION,
                 DUE_REMINDER_SLOT,
                 str(reminder["id"]),

@@ -28,12 +28,12 @@ from overstag.turn import Reply, Turn
 
 
 def _own(turn: Turn, interview_id: Optional[str]) -> Optional[Dict[str, Any]]:
-    """An interview of this conversation by id; ids of other conversations are not
-    found."""
+    """An interview of this user by id; other users' ids are not found."""
     if not interview_id or not interview_id.isdigit():
         return None
-    interview = storage().interviews.get(int(interview_id))
-    if interview and interview["conversation_id"] == turn.conversation_id:
+    stored = storage()
+    interview = stored.interviews.get(int(interview_id))
+    if interview and stored.accounts.owner(interview["conversation_id"]) == turn.owner:
         return interview
     return None
 
@@ -51,7 +51,7 @@ def _one_interview(
     chosen = _own(turn, turn.entity(INTERVIEW_ID))
     if chosen:
         return chosen
-    mine = storage().interviews.of(turn.conversation_id)
+    mine = storage().interviews.of(turn.owner)
     candidates = statuses.mentioned(turn.text, mine) or mine
     if len(candidates) == 1:
         return candidates[0]
@@ -133,7 +133,7 @@ def my_interviews(turn: Turn) -> Reply:
     material = content.load()
     reply = Reply().set(LANGUAGE_SLOT, lang)
     stored = storage().interviews
-    mine = stored.of(turn.conversation_id)
+    mine = stored.of(turn.owner)
     if not mine:
         return reply.say(material.text("replies.no_interviews", lang))
     now = clock.now()
@@ -189,7 +189,7 @@ def confirm_delete(turn: Turn) -> Reply:
     chosen = turn.entity(INTERVIEW_ID) or turn.slot(PENDING_DELETE_SLOT)
     interview = _own(turn, chosen)
     if interview is None:
-        mine = storage().interviews.of(turn.conversation_id)
+        mine = storage().interviews.of(turn.owner)
         if statuses.mentioned(turn.text, mine):
             # "remove Stefan" read as a confirmation: ask first, as for any deletion
             return ask_delete(turn)
@@ -198,7 +198,9 @@ def confirm_delete(turn: Turn) -> Reply:
         stored = storage()
         stored.interviews.delete(interview["id"])
         # the rows are gone; the conversation's own history is cleaned as well
-        redaction.redact_interview(stored.engine, turn.conversation_id, interview)
+        redaction.redact_interview(
+            stored.engine, interview["conversation_id"], interview
+        )
         # no name in the answer: it would be stored again in the history
         reply = Reply().say(material.text("replies.deleted", lang))
     return reply.set(LANGUAGE_SLOT, lang).set(PENDING_DELETE_SLOT, None)
@@ -211,7 +213,10 @@ def reminder(turn: Turn) -> Reply:
     stored = storage().interviews
     due = stored.reminder(int(reminder_id)) if reminder_id.isdigit() else None
     interview = stored.get(due["interview_id"]) if due else None
-    theirs = due is not None and due["conversation_id"] == turn.conversation_id
+    theirs = (
+        due is not None
+        and storage().accounts.owner(due["conversation_id"]) == turn.owner
+    )
     if not interview or not theirs or due["state"] == "cancelled":
         # deleted or overtaken in the meantime, or asked for from another conversation
         return reply

@@ -5,8 +5,8 @@ their session) and in Rasa's `events` (by `sender_id`), which holds every messag
 and every slot: the candidate's name, the refused surname, "burnout". Erasing
 one without the other would not be erasing, so both go in one transaction.
 
-Until users exist apart from conversations (issue 12's sign-in), a user is the
-conversation ids they own; callers pass those.
+A user's rows are those of every conversation they own (overstag_conversations),
+plus their own row in overstag_users; `export_user` and `erase_user` take them all.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from overstag import clock
 from overstag.storage import tables
+from overstag.storage.accounts import owned_by
 
 EXPORT_FORMAT = "overstag-export/1"
 EVENTS = "events"
@@ -102,28 +103,73 @@ def export(engine: sa.engine.Engine, conversation_ids: Iterable[str]) -> Dict[st
     return document
 
 
+def _erase_in(connection: sa.engine.Connection, ids: Sequence[str]) -> Dict[str, int]:
+    removed: Dict[str, int] = {}
+    reminders, turns = tables.reminders, tables.rehearsal_turns
+    removed[reminders.name] = connection.execute(
+        reminders.delete().where(_their_reminders(ids))
+    ).rowcount
+    removed[turns.name] = connection.execute(
+        turns.delete().where(_session_turns(ids))
+    ).rowcount
+    for table in _BY_CONVERSATION:
+        removed[table.name] = connection.execute(
+            table.delete().where(table.c.conversation_id.in_(ids))
+        ).rowcount
+    events = events_table(connection)
+    removed[EVENTS] = (
+        connection.execute(events.delete().where(events.c.sender_id.in_(ids))).rowcount
+        if events is not None
+        else 0
+    )
+    return removed
+
+
 def erase(engine: sa.engine.Engine, conversation_ids: Iterable[str]) -> Dict[str, int]:
     """Deletes every row about the conversations; returns the count per table."""
-    ids = sorted(set(conversation_ids))
-    removed: Dict[str, int] = {}
     with engine.begin() as connection:
-        reminders, turns = tables.reminders, tables.rehearsal_turns
-        removed[reminders.name] = connection.execute(
-            reminders.delete().where(_their_reminders(ids))
-        ).rowcount
-        removed[turns.name] = connection.execute(
-            turns.delete().where(_session_turns(ids))
-        ).rowcount
-        for table in _BY_CONVERSATION:
-            removed[table.name] = connection.execute(
-                table.delete().where(table.c.conversation_id.in_(ids))
-            ).rowcount
-        events = events_table(connection)
-        removed[EVENTS] = (
-            connection.execute(
-                events.delete().where(events.c.sender_id.in_(ids))
-            ).rowcount
-            if events is not None
-            else 0
+        return _erase_in(connection, sorted(set(conversation_ids)))
+
+
+def _owned(connection: sa.engine.Connection, user_id: str) -> List[str]:
+    return sorted(row[0] for row in connection.execute(owned_by(user_id)))
+
+
+def export_user(engine: sa.engine.Engine, user_id: str) -> Dict[str, Any]:
+    """Everything stored about the user: their row, their conversations (with
+    Rasa's events), advice shown, rehearsals and scores, interviews, reminders."""
+    with engine.connect() as connection:
+        ids = _owned(connection, user_id)
+        user = _rows(
+            connection, tables.users.select().where(tables.users.c.user_id == user_id)
         )
+        owned = _rows(
+            connection,
+            tables.conversations.select()
+            .where(tables.conversations.c.user_id == user_id)
+            .order_by(tables.conversations.c.created_at),
+        )
+    document = export(engine, ids)
+    return {
+        "format": document.pop("format"),
+        "exported_at": document.pop("exported_at"),
+        "user": user[0] if user else {"user_id": user_id},
+        tables.conversations.name: owned,
+        **document,
+    }
+
+
+def erase_user(engine: sa.engine.Engine, user_id: str) -> Dict[str, int]:
+    """Deletes every row about the user in one transaction; the count per table."""
+    with engine.begin() as connection:
+        ids = _owned(connection, user_id)
+        removed = _erase_in(connection, ids)
+        removed[tables.conversations.name] = connection.execute(
+            tables.conversations.delete().where(
+                tables.conversations.c.user_id == user_id
+            )
+        ).rowcount
+        removed[tables.users.name] = connection.execute(
+            tables.users.delete().where(tables.users.c.user_id == user_id)
+        ).rowcount
     return removed

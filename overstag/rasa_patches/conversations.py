@@ -63,3 +63,43 @@ async def messages_after(
             buttons = event.data.get("buttons") or []
             found.append(pushed_message(event.text or "", buttons, event.timestamp))
     return found
+
+
+TRANSCRIPT_LIMIT = 400
+
+
+async def transcript(agent: Any, conversation_id: str) -> List[Dict[str, Any]]:
+    """The conversation as the page shows it: the user's messages (a button's
+    title for a click) and the bot's, the latest TRANSCRIPT_LIMIT of them."""
+    from rasa.shared.core.events import BotUttered, UserUttered
+
+    store = agent.tracker_store
+    read = getattr(store, "retrieve_for_reading", store.retrieve)
+    tracker = await read(conversation_id)
+    if tracker is None:
+        return []
+    shown: List[Dict[str, Any]] = []
+    titles: Dict[str, str] = {}
+    for event in tracker.events:
+        if isinstance(event, UserUttered) and event.text:
+            text = titles.get(event.text, event.text)
+            shown.append({"role": "user", "text": text, "timestamp": event.timestamp})
+        elif isinstance(event, BotUttered):
+            data = event.data or {}
+            buttons = [
+                {"title": str(b.get("title")), "payload": str(b.get("payload"))}
+                for b in data.get("buttons") or []
+                if isinstance(b, dict)
+            ]
+            titles = {b["payload"]: b["title"] for b in buttons} or titles
+            message: Dict[str, Any] = {
+                "role": "bot",
+                "text": event.text or "",
+                "timestamp": event.timestamp,
+            }
+            if buttons:
+                message["buttons"] = buttons
+            if data.get("custom"):
+                message["custom"] = data["custom"]
+            shown.append(message)
+    return shown[-TRANSCRIPT_LIMIT:]

@@ -35,7 +35,9 @@ from overstag.storage import database
 
 CACHED_CONVERSATIONS = 2000
 # actions that change a conversation's stored events in place
-REWRITING_ACTIONS = ("action_confirm_delete",)
+REWRITING_ACTIONS = ("action_confirm_delete", "action_confirm_erase")
+# ...and the one after which the conversation must not be saved again: it erased it
+ERASING_ACTION = "action_confirm_erase"
 
 
 class StorageUnavailableError(RuntimeError):
@@ -152,6 +154,15 @@ class ConfiguredSQLTrackerStore(SQLTrackerStore):
             self._remember(tracker, count)
         return tracker
 
+    def forget_all(self) -> None:
+        """Drops every cached tracker: stored events were changed in place."""
+        self._cache.clear()
+        self._handed_out.clear()
+
+    async def _erased(self, sender_id: str) -> bool:
+        # the erasing action may also have been refused; then the turn is saved
+        return self._stored_count(sender_id) == 0
+
     def _remember(self, tracker: DialogueStateTracker, count: int) -> None:
         self._cache[tracker.sender_id] = (tracker, count)
         while len(self._cache) > CACHED_CONVERSATIONS:
@@ -172,14 +183,20 @@ class ConfiguredSQLTrackerStore(SQLTrackerStore):
         new_events = itertools.islice(
             tracker.events, handed_out[1] if handed_out else 0, None
         )
-        rewritten = any(
-            isinstance(event, ActionExecuted) and event.action_name in REWRITING_ACTIONS
+        ran = {
+            event.action_name
             for event in new_events
-        )
+            if isinstance(event, ActionExecuted)
+        }
+        if ERASING_ACTION in ran and await self._erased(tracker.sender_id):
+            # saving would write the erased conversation back
+            self.forget_all()
+            return
         await super().save(tracker)
-        if rewritten:
-            # the action rewrote stored events (redaction): the next turn reads them
-            self._handed_out.pop(tracker.sender_id, None)
+        if ran & set(REWRITING_ACTIONS):
+            # the action rewrote stored events (redaction, in any conversation of
+            # the user): every conversation is read afresh
+            self.forget_all()
             return
         if self.fast and self.domain is not None:
             count = len(tracker.events)

@@ -103,7 +103,7 @@ def start(turn: Turn) -> Reply:
     category = texts.category_in(turn.text) or (coached[0] if from_button else None)
     difficulty = texts.difficulty_in(turn.text) or "normal"
     rehearsals = storage().rehearsals
-    earlier = len(rehearsals.of(turn.conversation_id, finished=False))
+    earlier = len(rehearsals.of(turn.owner, finished=False))
     seed = zlib.crc32(f"{turn.sender_id}:{earlier}".encode())
     persona = texts.pick(category, seed)
     state = State(
@@ -208,6 +208,6 @@ def stop(turn: Turn, state: State, session: int) -> Reply:
 
 def progress(turn: Turn) -> Reply:
     lang = turn.language
-    sessions = storage().rehearsals.of(turn.conversation_id)
+    sessions = storage().rehearsals.of(turn.owner)
     text = messages.progress(content.load(), sessions, lang)
     return Reply().say(text).set(LANGUAGE_SLOT, lang)

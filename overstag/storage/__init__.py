@@ -12,6 +12,7 @@ from typing import Optional
 
 import sqlalchemy as sa
 
+from overstag.storage.accounts import Directory
 from overstag.storage.coaching_records import CoachingRecords
 from overstag.storage.database import engine
 from overstag.storage.interviews import Interviews
@@ -24,11 +25,16 @@ class Storage:
     coaching: CoachingRecords
     rehearsals: Rehearsals
     interviews: Interviews
+    accounts: Directory
 
 
 def storage(url: Optional[str] = None) -> Storage:
     """Overstag's tables in `url` (default: OVERSTAG_DATABASE_URL or SQLite in var/)."""
     shared = engine(url)
     return Storage(
-        shared, CoachingRecords(shared), Rehearsals(shared), Interviews(shared)
+        shared,
+        CoachingRecords(shared),
+        Rehearsals(shared),
+        Interviews(shared),
+        Directory(shared),
     )

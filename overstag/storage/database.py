@@ -15,6 +15,7 @@ from typing import Any, Dict, Optional
 import sqlalchemy as sa
 
 from overstag import settings
+from overstag.storage import accounts
 from overstag.storage.tables import metadata
 
 
@@ -57,6 +58,8 @@ def engine(url: Optional[str] = None) -> sa.engine.Engine:
             created = create_engine(url, future=True, pool_pre_ping=True)
             # the only create_all: tables that exist are left as they are
             metadata.create_all(created)
+            with created.begin() as connection:
+                accounts.adopt_orphans(connection)
             _ENGINES[url] = created
         return _ENGINES[url]
 

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from overstag.clock import as_utc
 from overstag.facts import MAX_CANDIDATE_NAME_CHARS, MAX_OUTLET_CHARS, MAX_SENDER_CHARS
+from overstag.storage.accounts import owned_by
 from overstag.storage.tables import interviews as interviews_table
 from overstag.storage.tables import reminders as reminders_table
 
@@ -83,10 +84,11 @@ class Interviews:
         row = self._row(interviews_table, interview_id)
         return _interview(row) if row else None
 
-    def of(self, conversation_id: str) -> List[Dict[str, Any]]:
+    def of(self, user_id: str) -> List[Dict[str, Any]]:
+        """The user's interviews, from every conversation of theirs."""
         query = (
             sa.select(interviews_table)
-            .where(interviews_table.c.conversation_id == conversation_id)
+            .where(interviews_table.c.conversation_id.in_(owned_by(user_id)))
             .order_by(interviews_table.c.id)
         )
         with self.engine.connect() as connection:

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from overstag import clock
 from overstag.facts import MAX_SENDER_CHARS
+from overstag.storage.accounts import owned_by
 from overstag.storage.tables import rehearsal_sessions, rehearsal_turns
 
 
@@ -72,11 +73,12 @@ class Rehearsals:
                 ]
                 connection.execute(rehearsal_turns.insert(), rows)
 
-    def of(self, conversation_id: str, finished: bool = True) -> List[Dict[str, Any]]:
-        """The conversation's rehearsals, oldest first; by default finished ones."""
+    def of(self, user_id: str, finished: bool = True) -> List[Dict[str, Any]]:
+        """The user's rehearsals in all their conversations, oldest first; by
+        default finished ones."""
         query = (
             sa.select(rehearsal_sessions)
-            .where(rehearsal_sessions.c.conversation_id == conversation_id)
+            .where(rehearsal_sessions.c.conversation_id.in_(owned_by(user_id)))
             .order_by(rehearsal_sessions.c.id)
         )
         if finished:

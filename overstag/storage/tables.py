@@ -14,7 +14,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from overstag.facts import MAX_CANDIDATE_NAME_CHARS, MAX_OUTLET_CHARS, MAX_SENDER_CHARS
+from overstag.facts import (
+    MAX_CANDIDATE_NAME_CHARS,
+    MAX_OUTLET_CHARS,
+    MAX_SENDER_CHARS,
+    MAX_USER_ID_CHARS,
+)
 
 metadata = sa.MetaData(
     naming_convention={
@@ -124,4 +129,29 @@ reminders = sa.Table(
     # pending -> delivering -> sent; cancelled when the interview moves on first
     sa.Column("state", sa.String(12), nullable=False),
     _when("sent_at", nullable=True),
+)
+
+# a person, whichever way they reached Overstag: "local" (make run), "oidc:<sub>",
+# "proxy:<name>", "slack:<team>:<user>", "teams:<tenant>:<user>",
+# "rest:<tool>:<sender>"; the channel that issued the id is its first part
+users = sa.Table(
+    "overstag_users",
+    metadata,
+    sa.Column("user_id", sa.String(MAX_USER_ID_CHARS), primary_key=True),
+    sa.Column("display_name", sa.String(MAX_SENDER_CHARS)),
+    sa.Column("email", sa.String(MAX_SENDER_CHARS)),
+    sa.Column("language", sa.String(2)),  # the user's choice; empty until made
+    _when("created_at"),
+    _when("seen_at"),
+)
+
+# who owns a conversation (Rasa's sender id); rows above find their user here
+conversations = sa.Table(
+    "overstag_conversations",
+    metadata,
+    sa.Column("conversation_id", sa.String(MAX_SENDER_CHARS), primary_key=True),
+    sa.Column("user_id", sa.String(MAX_USER_ID_CHARS), nullable=False, index=True),
+    sa.Column("channel", sa.String(16), nullable=False),
+    _when("created_at"),
+    _when("updated_at"),
 )

@@ -88,7 +88,8 @@ def test_only_json_is_read(servers, path, content_type):
 @pytest.mark.parametrize("message", ["🙈🙈🙈", "?!", "😀 👍"])
 def test_emoji_only_gets_a_reply(servers, message):
     replies = servers.say("bad-emoji", message)
-    assert replies and all(r["recipient_id"] == "bad-emoji" for r in replies)
+    expected = servers.rest_id("bad-emoji")
+    assert replies and all(r["recipient_id"] == expected for r in replies)
 
 
 @pytest.mark.parametrize(
@@ -96,7 +97,7 @@ def test_emoji_only_gets_a_reply(servers, message):
 )
 def test_odd_sender_ids_are_kept_apart(servers, sender):
     replies = servers.say(sender, "I don't have time for this")
-    assert replies[0]["recipient_id"] == sender
+    assert replies[0]["recipient_id"] == servers.rest_id(sender)
 
 
 def test_long_message_just_under_the_limit_is_answered(servers):
@@ -112,9 +113,10 @@ def test_long_message_just_under_the_limit_is_answered(servers):
         ("?sender=x&after=yesterday", 400),
         ("?sender=" + "x" * 200, 400),
         ("?sender=a%00b&after=0", 400),
-        ("?sender=a%ED%B3%80&after=0", 200),  # decoded as U+FFFD: a valid id
+        # decoded as U+FFFD: a valid id, but not a conversation issued to this user
+        ("?sender=a%ED%B3%80&after=0", 404),
         ("?sender=x&after=nan", 400),
-        ("?sender=nobody-here&after=0", 200),
+        ("?sender=nobody-here&after=0", 404),
     ],
 )
 def test_reminder_updates_endpoint_answers_bad_queries_in_json(servers, query, status):

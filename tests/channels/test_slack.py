@@ -84,7 +84,9 @@ def click(stack, user, channel, value, message_ts, thread_ts=None):
     }
     payload = {
         "type": "block_actions",
-        "user": {"id": user},
+        # as Slack sends it: the workspace twice
+        "team": {"id": "T0TEAM", "domain": "overstag-test"},
+        "user": {"id": user, "team_id": "T0TEAM"},
         "channel": {"id": channel},
         "trigger_id": f"trigger-{next(_ts)}",
         "message": message,
@@ -187,7 +189,7 @@ def test_direct_message_gets_advice_with_slack_buttons_and_a_click_continues(sla
     # same conversation: nothing repeated
     assert offered(more) and not offered(more) & offered(first)
     # one conversation per person in DMs
-    assert storage(slack.servers.database_url).coaching.records("UANNA")
+    assert storage(slack.servers.database_url).coaching.records("slack:T0TEAM:UANNA")
 
 
 def test_retries_and_double_deliveries_are_answered_once(slack):
@@ -254,8 +256,11 @@ def test_mention_in_a_channel_starts_a_threaded_rehearsal(slack):
     last = answered[-1]
     click(slack, "UCARA", "CTEAM", "/stop_rehearsal", last["ts"], thread_ts=root)
     settled(slack.slack, "CTEAM", thread=root, after=len(answered))
-    conversation = f"UCARA_CTEAM_{root}"
-    [session] = storage(slack.servers.database_url).rehearsals.of(conversation)
+    stored = storage(slack.servers.database_url)
+    conversation = f"slack:T0TEAM:UCARA_CTEAM_{root}"
+    assert stored.accounts.owner(conversation) == "slack:T0TEAM:UCARA"
+    [session] = stored.rehearsals.of("slack:T0TEAM:UCARA")
+    assert session["conversation_id"] == conversation
     assert session["outcome"] == "stopped" and session["turns"] == 1
 
 

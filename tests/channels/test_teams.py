@@ -169,8 +169,9 @@ def test_mention_in_a_channel_thread_starts_a_rehearsal_there(teams):
     )
     assert persona["category"] == "objection_time"
     sender = TeamsInput.conversation_id(body)
-    # its own conversation, per thread
-    assert sender.startswith("29:erik_") and sender != "29:erik"
+    # its own conversation, per thread, in the tenant's namespace
+    assert sender.startswith(f"teams:{TEAMS_TENANT}:29:erik_")
+    assert sender != TeamsInput.user_of(body)
     post(
         teams,
         activity(
@@ -178,7 +179,9 @@ def test_mention_in_a_channel_thread_starts_a_rehearsal_there(teams):
         ),
     )
     settled(fake, thread, after=len(started))
-    [session] = storage(teams.servers.database_url).rehearsals.of(sender)
+    [session] = storage(teams.servers.database_url).rehearsals.of(
+        TeamsInput.user_of(body)
+    )
     assert session["outcome"] == "stopped"
 
 
@@ -328,7 +331,16 @@ async def test_openid_key_source_fetches_lazily_and_only_knows_published_keys():
         fake.stop()
 
 
-async def test_suggested_actions_map_titles_back_to_payloads():
+async def until(condition, seconds: float = 10) -> None:
+    # the channel claims the conversation in a thread before handing it on
+    for _ in range(int(seconds * 100)):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the message never reached Rasa")
+
+
+async def test_suggested_actions_map_titles_back_to_payloads(database):
     fake = FakeBotFramework()
     try:
         channel = TeamsInput(
@@ -347,7 +359,7 @@ async def test_suggested_actions_map_titles_back_to_payloads():
 
         first = activity(fake, "hello", conversation="a:chips")
         channel._handle(first, on_new_message)
-        await asyncio.sleep(0)
+        await until(lambda: received)
         buttons = [
             {"title": "Another suggestion", "payload": "/ask_another_suggestion"}
         ]
@@ -366,7 +378,7 @@ async def test_suggested_actions_map_titles_back_to_payloads():
             activity(fake, "another suggestion ", conversation="a:chips"),
             on_new_message,
         )
-        await asyncio.sleep(0)
+        await until(lambda: len(received) > 1)
         assert received[1].text == "/ask_another_suggestion"
     finally:
         fake.stop()

@@ -69,7 +69,7 @@ def test_switching_language_mid_conversation(servers):
 
 def test_records_in_the_database(servers):
     servers.say("e2e-db", "Sanne is afraid that her photo ends up online forever")
-    rows = storage(servers.database_url).coaching.records("e2e-db")
+    rows = storage(servers.database_url).coaching.records(servers.rest_id("e2e-db"))
     assert [(r["kind"], r["category"], r["language"]) for r in rows] == [
         ("coach", "objection_privacy", "en")
     ]
@@ -79,7 +79,7 @@ def test_records_in_the_database(servers):
         events = (
             connection.execute(
                 sa.text("select type_name from events where sender_id = :s"),
-                {"s": "e2e-db"},
+                {"s": servers.rest_id("e2e-db")},
             )
             .scalars()
             .all()

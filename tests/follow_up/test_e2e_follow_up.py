@@ -78,35 +78,41 @@ def follow_servers(tmp_path_factory):
 
 
 def test_dutch_request_from_coaching_to_deletion(follow_servers):
-    s, sender = follow_servers, "follow-nl"
+    # the web page's conversation: its reminders are pushed to the page
+    s = follow_servers
+    sender = s.web_conversation()
     material = follow_up_content.load()
-    coached = s.say(sender, "Ze wil niet dat er een foto van haar op intranet komt")
+    coached = s.chat(sender, "Ze wil niet dat er een foto van haar op intranet komt")
     assert "Privacy" in texts(coached) or "privacy" in texts(coached).lower()
 
-    start = s.say(sender, "help me het interviewverzoek voorbereiden")
+    start = s.chat(sender, "help me het interviewverzoek voorbereiden")
     assert material.text("form.start", "nl") in texts(start)
     assert material.text("form.reasks.candidate_name", "nl") in texts(
-        s.say(sender, "Noor Bakker")
+        s.chat(sender, "Noor Bakker")
     )
     assert material.text("form.reasks.candidate_name", "nl") not in texts(
-        s.say(sender, "Noor")
+        s.chat(sender, "Noor")
     )
-    s.say(sender, "de nieuwe nachtdiensten op de IC en wat die betekenen voor het team")
-    s.say(sender, "het personeelsblad")
-    assert material.text("form.reasks.duration", "nl") in texts(s.say(sender, "straks"))
-    s.say(sender, "drie kwartier")
-    s.say(sender, "Telefoon")
-    s.say(sender, "De hele tekst")
-    s.say(sender, "3")
-    offered = s.say(sender, "ja")  # sensitive
+    s.chat(
+        sender, "de nieuwe nachtdiensten op de IC en wat die betekenen voor het team"
+    )
+    s.chat(sender, "het personeelsblad")
+    assert material.text("form.reasks.duration", "nl") in texts(
+        s.chat(sender, "straks")
+    )
+    s.chat(sender, "drie kwartier")
+    s.chat(sender, "Telefoon")
+    s.chat(sender, "De hele tekst")
+    s.chat(sender, "3")
+    offered = s.chat(sender, "ja")  # sensitive
     assert "1. " in texts(offered)
-    summary = s.say(sender, "1")
+    summary = s.chat(sender, "1")
     assert "45 minuten" in texts(summary)
-    corrected = s.say(sender, "duur: een uur")
+    corrected = s.chat(sender, "duur: een uur")
     assert material.text("form.corrected", "nl") in texts(
         corrected
     ) and "een uur" in texts(corrected)
-    done = s.say(sender, "ja")
+    done = s.chat(sender, "ja")
 
     mail = next(r["custom"][payloads.EMAIL_KEY] for r in done if r.get("custom"))
     Draft202012Validator(payloads.EMAIL_SCHEMA).validate(mail)  # what the page reads
@@ -140,8 +146,8 @@ def test_dutch_request_from_coaching_to_deletion(follow_servers):
         stored, default=str
     )
 
-    assert "gehouden" in texts(s.say(sender, "ik heb Noor gisteren gesproken"))
-    published = s.say(sender, "het interview met Noor is verschenen")
+    assert "gehouden" in texts(s.chat(sender, "ik heb Noor gisteren gesproken"))
+    published = s.chat(sender, "het interview met Noor is verschenen")
     assert "verschenen" in texts(published) and "nazorg" in texts(published)
     # review reminder of the earlier stage is cancelled; the published ones arrive
     # one "day" later
@@ -170,7 +176,7 @@ def test_dutch_request_from_coaching_to_deletion(follow_servers):
     # sensitive: aftercare five "days" after publication
     assert wait_for(lambda: states()["aftercare"] == "sent")
 
-    overview = texts(s.say(sender, "mijn interviews"))
+    overview = texts(s.chat(sender, "mijn interviews"))
     assert "**Noor** (het personeelsblad): verschenen" in overview
 
     # another conversation cannot delete it, even with a forged button
@@ -178,7 +184,7 @@ def test_dutch_request_from_coaching_to_deletion(follow_servers):
     assert "Noor" not in texts(s.say("follow-someone-else", forged))
     assert rows(s, interviews_table, conversation_id=sender)
 
-    ask = s.say(sender, "verwijder het interview met Noor")
+    ask = s.chat(sender, "verwijder het interview met Noor")
     assert "Noor" in texts(ask)
     confirm = [
         b
@@ -186,11 +192,11 @@ def test_dutch_request_from_coaching_to_deletion(follow_servers):
         for b in r.get("buttons") or []
         if b["payload"].startswith("/confirm_delete")
     ]
-    assert texts(s.say(sender, confirm[0]["payload"])).startswith("Klaar")
+    assert texts(s.chat(sender, confirm[0]["payload"])).startswith("Klaar")
     assert rows(s, interviews_table, conversation_id=sender) == []
     assert rows(s, reminders_table, interview_id=stored["id"]) == []
     assert material.text("replies.no_interviews", "nl") in texts(
-        s.say(sender, "mijn interviews")
+        s.chat(sender, "mijn interviews")
     )
     # and the conversation's history no longer names the candidate either: not
     # the name, not the surname the form refused, not the subject or the outlet
@@ -212,24 +218,27 @@ def test_dutch_request_from_coaching_to_deletion(follow_servers):
     reminders_said = json.dumps(pushed(s, sender))
     assert "nazorg" in reminders_said.lower() and "Noor" not in reminders_said
     # the conversation goes on from the rewritten history
-    assert texts(s.say(sender, "Hij is bang dat zijn woorden verdraaid worden"))
+    assert texts(s.chat(sender, "Hij is bang dat zijn woorden verdraaid worden"))
 
 
 def test_stopping_keeps_nothing_and_coaching_goes_on(follow_servers):
-    s, sender = follow_servers, "follow-stop"
-    s.say(sender, "prepare an interview request")
-    s.say(sender, "Sam")
-    stopped = s.say(sender, "cancel")
+    s = follow_servers
+    sender = s.web_conversation()
+    s.chat(sender, "prepare an interview request")
+    s.chat(sender, "Sam")
+    stopped = s.chat(sender, "cancel")
     assert follow_up_content.load().text("form.cancelled", "en") in texts(stopped)
     assert rows(s, interviews_table, conversation_id=sender) == []
-    assert "Modesty" in texts(s.say(sender, "He says he's really not that interesting"))
+    assert "Modesty" in texts(
+        s.chat(sender, "He says he's really not that interesting")
+    )
 
 
 def test_reminders_survive_a_restart(tmp_path):
     env = {"OVERSTAG_DAY_SECONDS": "4", "OVERSTAG_REMINDER_POLL_SECONDS": "0.3"}
     first = Servers(tmp_path, extra_env=env)
     first.start()
-    sender = "follow-restart"
+    sender = first.web_conversation()
     try:
         for text in (
             "prepare an interview request",
@@ -243,9 +252,9 @@ def test_reminders_survive_a_restart(tmp_path):
             "none",
             "yes",
         ):
-            first.say(sender, text)
-        first.say(sender, "Kim agreed")
-        first.say(sender, "the interview with Kim is published")
+            first.chat(sender, text)
+        first.chat(sender, "Kim agreed")
+        first.chat(sender, "the interview with Kim is published")
     finally:
         first.stop()
     [stored] = rows(first, interviews_table, conversation_id=sender)

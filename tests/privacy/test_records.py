@@ -22,7 +22,11 @@ from support.servers import ROOT
 
 NOW = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.timezone.utc)
 DAY = dt.timedelta(days=1)
-ME, OTHER = "user-me", "user-other"
+ME, OTHER = "oidc:0a1b2c3d:me", "slack:T1:other"
+MY_EMAIL = "me@example.org"
+# two conversations of mine, on two devices; one of the other user
+MINE = ("web:me-laptop", "web:me-phone")
+THEIRS = "slack:T1:other"
 # what must leave no trace: the candidate's name and the illness
 SECRETS = ("Noor", "burnout")
 
@@ -32,8 +36,11 @@ def domain():
     return Domain.load(str(ROOT / "domain.yml"))
 
 
-async def _fill(url: str, domain: Domain, sender: str, name: str, at: float) -> None:
+async def _fill(
+    url: str, domain: Domain, user: str, sender: str, name: str, at: float
+) -> None:
     """One conversation as the servers leave it: events and Overstag's rows."""
+    storage(url).accounts.claim(sender, user, sender.split(":")[0])
     store = ConfiguredSQLTrackerStore(domain=domain, host=url)
     tracker = DialogueStateTracker(sender, domain.slots)
     tracker.update(
@@ -86,8 +93,10 @@ async def two_users(request, tmp_path, domain):
         with admin.connect() as connection:
             connection.execute(sa.text(f"CREATE DATABASE {name}"))
         url = server.rsplit("/", 1)[0] + "/" + name
-    await _fill(url, domain, ME, "Noor", (NOW - 100 * DAY).timestamp())
-    await _fill(url, domain, OTHER, "Daan", NOW.timestamp())
+    storage(url).accounts.ensure_user(ME, "Me Myself", MY_EMAIL)
+    await _fill(url, domain, ME, MINE[0], "Noor", (NOW - 100 * DAY).timestamp())
+    await _fill(url, domain, ME, MINE[1], "Noor", (NOW - 100 * DAY).timestamp())
+    await _fill(url, domain, OTHER, THEIRS, "Daan", NOW.timestamp())
     yield url
     if request.param == "postgresql":
         database.dispose_all()
@@ -97,8 +106,13 @@ async def two_users(request, tmp_path, domain):
 
 
 def test_export_holds_everything_about_the_user_and_nothing_else(two_users):
-    document = records.export(storage(two_users).engine, [ME])
+    document = records.export_user(storage(two_users).engine, ME)
     assert document["format"] == records.EXPORT_FORMAT
+    assert document["user"]["email"] == MY_EMAIL
+    assert document["conversations"] == sorted(MINE)
+    assert {c["conversation_id"] for c in document["overstag_conversations"]} == set(
+        MINE
+    )
     for table in (
         "events",
         "overstag_interviews",
@@ -111,38 +125,41 @@ def test_export_holds_everything_about_the_user_and_nothing_else(two_users):
     text = json.dumps(document)
     assert "Noor" in text and "burnout" in text
     assert "Daan" not in text and OTHER not in text
+    assert len(document["overstag_interviews"]) == 2
 
 
 def test_erase_leaves_no_row_about_the_user_in_any_table(two_users):
     before = _everything(two_users)
-    assert all(secret in before for secret in SECRETS) and ME in before
-    removed = records.erase(storage(two_users).engine, [ME])
-    assert removed["events"] >= 2 and removed["overstag_interviews"] == 1
+    traces = (ME, MY_EMAIL, *MINE)
+    assert all(secret in before for secret in SECRETS + traces)
+    removed = records.erase_user(storage(two_users).engine, ME)
+    assert removed["events"] >= 4 and removed["overstag_interviews"] == 2
+    assert removed["overstag_conversations"] == 2 and removed["overstag_users"] == 1
     after = _everything(two_users)
-    assert ME not in after
+    assert [trace for trace in traces if trace in after] == []
     assert [secret for secret in SECRETS if secret in after] == ["burnout"]  # Daan's
-    assert "Noor" not in after and "Daan" in after
-    assert records.erase(storage(two_users).engine, [ME])["events"] == 0
+    assert "Noor" not in after and "Daan" in after and OTHER in after
+    assert records.erase_user(storage(two_users).engine, ME)["events"] == 0
 
 
 def test_retention_removes_only_what_is_older_than_its_period(two_users):
     engine = storage(two_users).engine
     stored = storage(two_users).interviews
-    mine = stored.of(ME)[0]["id"]
-    stored.set_status(mine, "aftercare_done", [], NOW - 31 * DAY)
+    for mine in stored.of(ME):
+        stored.set_status(mine["id"], "aftercare_done", [], NOW - 31 * DAY)
     theirs = stored.of(OTHER)[0]["id"]
     stored.set_status(theirs, "aftercare_done", [], NOW - 29 * DAY)
 
     removed = retention.expire(engine, NOW, 90 * DAY, 30 * DAY)
 
-    assert removed["events"] >= 2 and removed["overstag_interviews"] == 1
+    assert removed["events"] >= 4 and removed["overstag_interviews"] == 2
     left = _everything(two_users)
     # my conversation was 100 days quiet and my interview finished 31 days ago
     assert "Noor" not in left
     # the other conversation is fresh and their aftercare 29 days old: kept
     assert "Daan" in left and stored.of(OTHER)
     # progress (advice shown, rehearsal scores) holds no words and stays
-    assert storage(two_users).coaching.records(ME)
+    assert storage(two_users).coaching.records(MINE[0])
     assert retention.expire(engine, NOW, 90 * DAY, 30 * DAY)["events"] == 0
 
 
@@ -151,7 +168,7 @@ def test_the_administrators_command_exports_and_erases(two_users, tmp_path):
     out = tmp_path / "export.json"
     command = [sys.executable, "-m", "overstag.privacy"]
     subprocess.run(
-        [*command, "export", "--user", ME, "--output", str(out)],
+        [*command, "export", "--email", MY_EMAIL.upper(), "--output", str(out)],
         check=True,
         env=env,
         cwd=ROOT,
@@ -178,5 +195,5 @@ def test_the_administrators_command_exports_and_erases(two_users, tmp_path):
         capture_output=True,
         text=True,
     )
-    assert "overstag_interviews: 1" in done.stdout
+    assert "overstag_interviews: 2" in done.stdout
     assert "Noor" not in _everything(two_users)

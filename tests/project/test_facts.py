@@ -63,6 +63,7 @@ def test_slots_forms_entities_and_actions_are_in_the_domain(domain):
         facts.SHOWN_SLOT,
         facts.REHEARSAL_SLOT,
         facts.PENDING_DELETE_SLOT,
+        facts.PENDING_ERASE_SLOT,
         facts.DUE_REMINDER_SLOT,
         *facts.FORM_SLOTS,
     ):

@@ -124,7 +124,7 @@ def test_good_moves_reach_agreement(servers, lang, start):
     assert persona[lang]["name"] in card and ("agreed" in card or "zei ja" in card), (
         card
     )
-    [session] = storage(servers.database_url).rehearsals.of(sender)
+    [session] = storage(servers.database_url).rehearsals.of(servers.rest_id(sender))
     assert session["outcome"] == "agreed" and session["scores"]["acknowledged"] == 2
     assert persona["fits"][0] in session["agreements"]
     turns = storage(servers.database_url).rehearsals.turns(session["id"])
@@ -146,7 +146,7 @@ def test_pressure_makes_the_candidate_walk_away(servers, lang, start):
         replies = servers.say(sender, message)
         if "●" in texts(replies) or "○" in texts(replies):
             break
-    [session] = storage(servers.database_url).rehearsals.of(sender)
+    [session] = storage(servers.database_url).rehearsals.of(servers.rest_id(sender))
     assert session["outcome"] == "walked_away"
     assert session["scores"]["no_pressure"] < 2
     assert PRESSURE[lang][0] in texts(replies)  # the tip quotes the interviewer's words
@@ -166,7 +166,7 @@ def test_hint_retry_stop_and_progress(servers):
     servers.say(sender, "I understand, that makes sense")
     stopped = servers.say(sender, "/stop_rehearsal")
     assert "○" in texts(stopped) or "●" in texts(stopped)
-    [session] = storage(servers.database_url).rehearsals.of(sender)
+    [session] = storage(servers.database_url).rehearsals.of(servers.rest_id(sender))
     assert session["outcome"] == "stopped" and session["turns"] == 1
     # the retried pressure turn no longer counts
     assert session["scores"]["no_pressure"] == 2

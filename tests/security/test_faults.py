@@ -57,7 +57,7 @@ def _user_texts(servers: Servers, sender: str) -> list:
     with sqlite3.connect(path) as db:
         rows = db.execute(
             "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user'",
-            (sender,),
+            (servers.rest_id(sender),),
         ).fetchall()
     return [json.loads(data)["text"] for (data,) in rows]
 

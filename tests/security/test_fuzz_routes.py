@@ -10,7 +10,9 @@ The oracle is the routes' input contract:
   other C0 control but tab and line breaks, no lone surrogate; a missing sender
   is a 400; only application/json is read (else 415); bodies over 64 kB are 413;
   malformed or deeply nested JSON is a 400;
-- /webhooks/chat/updates checks its sender the same way, and `after` is a number;
+- REST keeps a sender in its tool's namespace ("rest:local:<sender>" without a
+  token); the web chat and /webhooks/chat/updates take only conversations the
+  server issued (a well-formed other sender is a 404), and `after` is a number;
 - /api/v1/suggest answers every body the served OpenAPI schema allows;
 - Slack and Teams refuse unsigned and forged requests (401/403), and signed
   bodies they cannot read with a 4xx.
@@ -649,6 +651,37 @@ def fuzz_summary(request: pytest.FixtureRequest, servers: Servers) -> Iterator[N
 
 
 # -- the chat webhooks ---------------------------------------------------------------
+WEB = CHAT_WEBHOOKS[1]
+
+
+def for_path(path: str, statuses: Set[int]) -> Set[int]:
+    """The web chat takes only conversations it issued: a well-formed body naming
+    any other gets a 404 where REST answers."""
+    if path != WEB:
+        return statuses
+    return {404 if status == 200 else status for status in statuses}
+
+
+def stored_as(path: str, sender: str) -> str:
+    """REST keeps a sender in the tool's namespace (no token: the tool "local"); a
+    long one as a hash."""
+    return sender if path == WEB else Servers.rest_id(sender)
+
+
+def stored_rows(
+    servers: Servers, stored: Callable[..., list], path: str, sender: Any, prefix: str
+) -> list:
+    """What is stored for the example: under its prefix, or under its whole
+    (stripped) sender when that was hashed."""
+    rows = stored(servers, stored_as(path, prefix))
+    if isinstance(sender, str) and sender.strip():
+        try:
+            rows += stored(servers, stored_as(path, sender.strip()), exact=True)
+        except UnicodeEncodeError:
+            pass  # a lone surrogate: never stored
+    return rows
+
+
 def after_chat(
     servers: Servers,
     stored: Callable[..., list],
@@ -656,19 +689,23 @@ def after_chat(
     data: Any,
     sender: Any,
     prefix: Optional[str],
+    path: str = CHAT_WEBHOOKS[0],
 ) -> None:
     """Nothing stored for a refused request; an answer goes to its sender."""
     if 400 <= reply.status < 500:
         if prefix:
-            rows = stored(servers, prefix)
+            rows = stored(servers, prefix) + stored_rows(
+                servers, stored, path, sender, prefix
+            )
             assert not rows, f"stored after a {reply.status}: {rows[:3]} ({reply})"
         assert not stored(servers, "default", exact=True), "a 'default' conversation"
     if reply.status == 200:
         assert isinstance(data, list) and data, f"no replies: {reply}"
         if sender_verdict(sender) is True:
-            assert all(m.get("recipient_id") == sender for m in data), str(reply)
+            expected_id = stored_as(path, sender.strip())
+            assert all(m.get("recipient_id") == expected_id for m in data), str(reply)
         if prefix:
-            rows = stored(servers, prefix)
+            rows = stored_rows(servers, stored, path, sender, prefix)
             assert any(kind == "user" for _, kind, _ in rows), f"not stored: {reply}"
 
 
@@ -688,8 +725,8 @@ def test_chat_webhook_bodies(servers, stored, path, request_):
     body, sender, prefix = request_.make()
     raw = wire(body)
     reply = send(servers, f"POST {path}", "POST", path, raw, JSON)
-    data = check(reply, expected(chat_verdict(body), len(raw)))
-    after_chat(servers, stored, reply, data, sender, prefix)
+    data = check(reply, for_path(path, expected(chat_verdict(body), len(raw))))
+    after_chat(servers, stored, reply, data, sender, prefix, path)
 
 
 ALLOWED_CHARS = st.one_of(
@@ -730,11 +767,14 @@ def test_every_allowed_body_is_answered(servers, stored, path, suffix, message, 
     """RTL marks, zero-width and astral characters, 5000 characters, any printable
     sender id: what the contract allows is answered, and stored."""
     prefix = f"fuzz-{uuid.uuid4().hex}"
-    body = {"sender": prefix + suffix, "message": message, **extra}
+    # the web chat's senders are the conversations it issued
+    prefix = servers.web_conversation() if path == WEB else prefix
+    body = {"sender": prefix + ("" if path == WEB else suffix), "message": message}
+    body.update(extra)
     assert chat_verdict(body) is True, body  # the generator's own check
     reply = send(servers, f"POST {path}", "POST", path, wire(body), JSON)
     data = check(reply, {200})
-    after_chat(servers, stored, reply, data, body["sender"], prefix)
+    after_chat(servers, stored, reply, data, body["sender"], prefix, path)
 
 
 @fuzz(30)
@@ -744,11 +784,12 @@ def test_every_allowed_body_is_answered(servers, stored, path, suffix, message, 
 )
 def test_metadata_is_accepted_but_not_stored(servers, stored, path, metadata):
     sender, marker = f"fuzz-{uuid.uuid4().hex}", uuid.uuid4().hex
+    sender = servers.web_conversation() if path == WEB else sender
     body = {"sender": sender, "message": "hallo", "metadata": {**metadata, "m": marker}}
     reply = send(servers, f"POST {path}", "POST", path, wire(body), JSON)
     check(reply, expected(chat_verdict(body), len(wire(body))))
     if reply.status == 200:
-        rows = stored(servers, sender, exact=True)
+        rows = stored(servers, stored_as(path, sender), exact=True)
         assert rows and not [r for r in rows if marker in r[2]], "metadata was stored"
 
 
@@ -823,12 +864,17 @@ def test_wrong_methods_and_content_types(servers, stored, route, method, content
     if method != allowed:
         statuses = method_statuses(allowed, method)
     elif method == "POST":
-        statuses = expected(True, len(raw), media_verdict(content_type))
+        statuses = for_path(
+            route, expected(True, len(raw), media_verdict(content_type))
+        )
+    elif route.endswith("/updates"):
+        statuses = {404}  # a conversation the server never issued
     else:
         statuses = {200}
     data = check(reply, statuses, json_route=route not in PAGES)
     if reply.status != 200 or method != "POST":
         assert not stored(servers, prefix), f"stored: {reply}"
+        assert not stored(servers, stored_as(route, prefix)), f"stored: {reply}"
     else:
         assert isinstance(data, list) and data, str(reply)
 
@@ -880,9 +926,8 @@ def test_updates_query(servers, stored, sender, after):
     if isinstance(value, str) and re.search("[\ud800-\udfff]", value):
         who = None  # the server sees U+FFFD for the invalid bytes
     verdict = combine(who, after_verdict(after))
-    data = check(reply, {True: {200}, None: {200, 400}, False: {400}}[verdict])
-    if reply.status == 200:
-        assert data == {"messages": []}, str(reply)
+    # every sender here is well-formed at best, never a conversation issued: 404
+    check(reply, {True: {404}, None: {404, 400}, False: {400}}[verdict])
     if prefix:  # reading never creates a conversation
         assert not stored(servers, prefix), f"stored: {reply}"
 

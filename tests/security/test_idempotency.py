@@ -18,15 +18,23 @@ ENDPOINTS = ["/webhooks/rest/webhook", "/webhooks/chat/webhook"]
 TEXT = "Ze heeft echt geen tijd voor een interview"
 
 
-def fresh_sender() -> str:
+def fresh_sender(servers: Servers, path: str) -> str:
+    """A new sender: any id over REST, a conversation the server issued on the web."""
+    if path.startswith("/webhooks/chat/"):
+        return servers.web_conversation()
     return f"idem-{uuid.uuid4().hex}"
+
+
+def stored_as(servers: Servers, sender: str) -> str:
+    """The conversation id the sender's messages are stored under."""
+    return sender if sender.startswith("web:") else servers.rest_id(sender)
 
 
 def user_texts(stored: Callable[..., list], servers: Servers, sender: str) -> List[str]:
     """The texts of the `user` events stored for exactly this sender."""
     return [
         json.loads(data).get("text")
-        for _, kind, data in stored(servers, sender, exact=True)
+        for _, kind, data in stored(servers, stored_as(servers, sender), exact=True)
         if kind == "user"
     ]
 
@@ -35,18 +43,20 @@ def user_texts(stored: Callable[..., list], servers: Servers, sender: str) -> Li
 def test_a_retry_with_the_same_message_id_is_answered_and_stored_once(
     servers, stored, path
 ):
-    sender = fresh_sender()
+    sender = fresh_sender(servers, path)
     body = {"sender": sender, "message": TEXT, "message_id": "msg-0001"}
     first, second = servers.post(path, body), servers.post(path, body)
     assert first[0] == second[0] == 200, (first, second)
     assert first[1] and first[1] == second[1]
-    assert all(reply["recipient_id"] == sender for reply in first[1])
+    assert all(
+        reply["recipient_id"] == stored_as(servers, sender) for reply in first[1]
+    )
     assert user_texts(stored, servers, sender) == [TEXT]
 
 
 @pytest.mark.parametrize("path", ENDPOINTS)
 def test_another_message_id_with_the_same_text_is_a_new_message(servers, stored, path):
-    sender = fresh_sender()
+    sender = fresh_sender(servers, path)
     for message_id in ("msg-0001", "msg-0002"):
         status, replies = servers.post(
             path, {"sender": sender, "message": TEXT, "message_id": message_id}
@@ -57,7 +67,7 @@ def test_another_message_id_with_the_same_text_is_a_new_message(servers, stored,
 
 @pytest.mark.parametrize("path", ENDPOINTS)
 def test_without_a_message_id_a_repeated_text_is_a_new_message(servers, stored, path):
-    sender = fresh_sender()
+    sender = fresh_sender(servers, path)
     for _ in range(2):
         status, _ = servers.post(path, {"sender": sender, "message": TEXT})
         assert status == 200
@@ -69,13 +79,15 @@ def test_a_message_id_belongs_to_its_sender(servers, stored, path):
     """Two people whose clients happen to pick the same key each get their own
     answer: a key never hands one conversation's reply to another."""
     message_id = f"shared-{uuid.uuid4().hex[:8]}"
-    senders = [fresh_sender(), fresh_sender()]
+    senders = [fresh_sender(servers, path), fresh_sender(servers, path)]
     for sender in senders:
         status, replies = servers.post(
             path, {"sender": sender, "message": TEXT, "message_id": message_id}
         )
         assert status == 200 and replies, (status, replies)
-        assert all(reply["recipient_id"] == sender for reply in replies), replies
+        assert all(
+            reply["recipient_id"] == stored_as(servers, sender) for reply in replies
+        ), replies
     for sender in senders:
         assert user_texts(stored, servers, sender) == [TEXT]
 
@@ -83,7 +95,7 @@ def test_a_message_id_belongs_to_its_sender(servers, stored, path):
 @pytest.mark.parametrize("path", ENDPOINTS)
 def test_concurrent_retries_are_stored_once(servers, stored, path):
     """A client that times out and retries while the first request still runs."""
-    sender = fresh_sender()
+    sender = fresh_sender(servers, path)
     body = {"sender": sender, "message": TEXT, "message_id": "retry-while-busy"}
     answers: List[Tuple[int, Any]] = []
     threads = [
@@ -124,7 +136,7 @@ def test_concurrent_retries_are_stored_once(servers, stored, path):
 def test_an_invalid_message_id_is_refused_and_nothing_stored(
     servers, stored, path, message_id
 ):
-    sender = fresh_sender()
+    sender = fresh_sender(servers, path)
     status, reply = servers.post(
         path,
         None,
@@ -133,13 +145,13 @@ def test_an_invalid_message_id_is_refused_and_nothing_stored(
         ).encode(),
     )
     assert status == 400 and reply["error"], (status, reply)
-    assert not stored(servers, sender, exact=True)
+    assert not stored(servers, stored_as(servers, sender), exact=True)
 
 
 @pytest.mark.parametrize("path", ENDPOINTS)
 @pytest.mark.parametrize("message_id", ["a" * 64, "A-z_09", "0"])
 def test_a_message_id_at_the_limits_is_taken(servers, stored, path, message_id):
-    sender = fresh_sender()
+    sender = fresh_sender(servers, path)
     status, replies = servers.post(
         path, {"sender": sender, "message": TEXT, "message_id": message_id}
     )

@@ -18,11 +18,18 @@ def material():
 
 
 def test_stored_interview_status_reminders_delivery_and_deletion(tmp_path, material):
-    store = storage(f"sqlite:///{tmp_path / 'follow.db'}").interviews
+    stored = storage(f"sqlite:///{tmp_path / 'follow.db'}")
+    store = stored.interviews
+    # a user's interviews come from all their conversations, nobody else's
+    stored.accounts.claim("conv-1", "user-1", "web")
+    stored.accounts.claim("conv-1b", "user-1", "web")
+    stored.accounts.claim("conv-2", "user-2", "web")
     answers_ = {k: v for k, v in interview().items() if k != "id"}
     first = store.create("conv-1", answers_, "nl", NOW)
     other = store.create("conv-2", {**answers_, "candidate_name": "Daan"}, "en", NOW)
-    assert [i["candidate_name"] for i in store.of("conv-1")] == ["Noor"]
+    sam = store.create("conv-1b", {**answers_, "candidate_name": "Sam"}, "en", NOW)
+    assert [i["candidate_name"] for i in store.of("user-1")] == ["Noor", "Sam"]
+    assert [i["candidate_name"] for i in store.of("user-2")] == ["Daan"]
     assert store.get(first)["concessions"] == ["questions_in_advance", "no_photo"]
 
     store.set_status(
@@ -65,9 +72,8 @@ def test_stored_interview_status_reminders_delivery_and_deletion(tmp_path, mater
 
     assert store.delete(first)
     with store.engine.connect() as connection:
-        assert connection.execute(sa.select(interviews_table.c.id)).scalars().all() == [
-            other
-        ]
+        left = connection.execute(sa.select(interviews_table.c.id)).scalars().all()
+        assert sorted(left) == sorted([other, sam])
         assert (
             connection.execute(
                 sa.select(reminders_table).where(

@@ -19,13 +19,15 @@ def test_coaching_conversation_on_postgresql(postgres_url, tmp_path):
         assert replies
     finally:
         servers.stop()
-    rows = storage(postgres_url).coaching.records("pg-user")
+    rows = storage(postgres_url).coaching.records(servers.rest_id("pg-user"))
     assert [(r["category"], r["language"]) for r in rows] == [
         ("objection_approval", "nl")
     ]
     engine = sa.create_engine(postgres_url, future=True)
     with engine.connect() as connection:
         count = connection.execute(
-            sa.text("select count(*) from events where sender_id = 'pg-user'")
+            sa.text(
+                "select count(*) from events where sender_id = 'rest:local:pg-user'"
+            )
         ).scalar_one()
     assert count > 3

@@ -115,14 +115,26 @@ def _check_old_rows_are_read(url):
     assert len(stored.coaching.records("old")) == 2
 
 
+# tables issue 12 added; an older database gets them when first opened
+ADDED = {"overstag_users", "overstag_conversations"}
+
+
+def _opened(before, after):
+    """The old tables unchanged, and the added ones there."""
+    assert {t: v for t, v in after.items() if t not in ADDED} == before
+    assert set(after) - set(before) == ADDED
+
+
 def test_an_sqlite_database_from_before_keeps_working(tmp_path):
     old_url = f"sqlite:///{tmp_path / 'old.db'}"
     old = _old_database(old_url, "sqlite")
     before = _shape(old)
     _check_old_rows_are_read(old_url)
-    assert _shape(old) == before  # opening it changed nothing
+    _opened(before, _shape(old))
     fresh_url = f"sqlite:///{tmp_path / 'fresh.db'}"
-    assert _shape(database.engine(fresh_url)) == before
+    assert _shape(database.engine(fresh_url)) == _shape(old)
+    # the rows from before belong to a user of their own: their conversation
+    assert storage(old_url).accounts.owner("old") == "old"
     database.dispose_all()
 
 
@@ -144,12 +156,13 @@ def test_a_postgresql_database_from_before_keeps_working(fresh_postgres):
     old = _old_database(postgres_url, "postgresql")
     before = _shape(old)
     _check_old_rows_are_read(postgres_url)
-    assert _shape(old) == before
+    upgraded = _shape(old)
+    _opened(before, upgraded)
     with old.begin() as connection:
         for table in reversed(metadata.sorted_tables):
             connection.execute(sa.text(f"drop table {table.name}"))
     database.dispose_all()
-    assert _shape(database.engine(postgres_url)) == before
+    assert _shape(database.engine(postgres_url)) == upgraded
     with old.connect() as connection:
         names = set(
             connection.execute(

@@ -121,6 +121,50 @@ class Servers:
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"null")
 
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        headers: Optional[Dict[str, str]] = None,
+    ):
+        """(status, parsed JSON body or text) of any request; never raises on HTTP
+        errors."""
+        data = json.dumps(body).encode() if body is not None else None
+        sent = {"Content-Type": "application/json", **(headers or {})}
+        request = urllib.request.Request(
+            self.base + path, data=data, headers=sent, method=method
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=60) as reply:
+                status, raw = reply.status, reply.read()
+        except urllib.error.HTTPError as error:
+            status, raw = error.code, error.read()
+        try:
+            return status, json.loads(raw or b"null")
+        except ValueError:
+            return status, raw.decode("utf-8", "replace")
+
+    def web_conversation(self, headers: Optional[Dict[str, str]] = None) -> str:
+        """A new conversation of the web page's user (the local user without
+        sign-in)."""
+        status, body = self.call(
+            "POST", "/webhooks/chat/conversations", headers=headers
+        )
+        assert status == 201, (status, body)
+        return body["conversation_id"]
+
+    def chat(self, conversation: str, message: str) -> List[Dict[str, Any]]:
+        """A message on the web chat, in a conversation from `web_conversation`."""
+        return self.say(conversation, message, channel="chat")
+
+    @staticmethod
+    def rest_id(sender: str) -> str:
+        """Rasa's sender id (and the user id) of a REST sender without a tool token."""
+        from overstag.accounts import ids
+
+        return ids.namespaced("rest", "local", sender)
+
     def say(
         self, sender: str, message: str, channel: str = "rest"
     ) -> List[Dict[str, Any]]:

@@ -35,9 +35,21 @@ def test_the_page_reads_exactly_the_fields_of_pushed_messages():
     assert read == set(item["properties"])
 
 
+def test_the_page_reads_exactly_the_fields_of_a_conversation_shown_again():
+    reader = _function("readHistory")
+    assert "data.messages" in reader
+    read = set(re.findall(r"\bm\.(\w+)", reader))
+    item = payloads.HISTORY_SCHEMA["properties"]["messages"]["items"]
+    # a bot message's buttons and custom part go through toEntry, as any reply's
+    assert read == set(item["required"])
+    assert "toEntry(m)" in reader
+
+
 def test_the_page_takes_every_payload_through_its_reader():
-    # outside the two readers nothing touches the raw payloads
-    rest = APP.replace(_function("readEmail"), "").replace(_function("readPushed"), "")
+    # outside the readers nothing touches the raw payloads
+    rest = APP
+    for reader in ("readEmail", "readPushed", "readHistory"):
+        rest = rest.replace(_function(reader), "")
     assert payloads.EMAIL_KEY not in rest
     assert "data.messages" not in rest
 

@@ -41,6 +41,11 @@ def page(servers, tmp_path):
             ),
         )
         page.goto(f"{servers.base}/webhooks/chat/")
+        # a new device opens the user's latest conversation; these tests start afresh
+        page.wait_for_function("localStorage.getItem('overstag.open')")
+        opened = page.evaluate("localStorage.getItem('overstag.open')")
+        page.click("#new-conversation")
+        page.wait_for_function(f"localStorage.getItem('overstag.open') !== '{opened}'")
         yield page
         assert outside == [], f"the page fetched from elsewhere: {outside}"
         context.close()
@@ -171,6 +176,82 @@ def test_email_download_and_a_pushed_reminder(tmp_path):
             page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
             time.sleep(1)
             assert page.inner_text("#messages").count("Reminder: send Kim") == 1
+            browser.close()
+    finally:
+        servers.stop()
+
+
+def test_history_reopens_and_erasing_removes_everything(tmp_path):
+    """Two conversations listed with their topic and reopened from the menu; then
+    "Erase all my data" in the page leaves no row about the user."""
+    import sqlalchemy as sa
+    from playwright.sync_api import sync_playwright
+
+    from support.servers import Servers
+
+    material = content.load()
+    servers = Servers(tmp_path)
+    servers.start()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=ARGS, headless=True
+            )
+            page = browser.new_context().new_page()
+            page.goto(f"{servers.base}/webhooks/chat/")
+
+            def say(text):
+                bots = page.locator(".msg.bot").count()
+                page.fill("#input", text)
+                page.click("#send")
+                page.wait_for_function(
+                    f"document.querySelectorAll('.msg.bot').length > {bots}"
+                )
+                page.wait_for_selector(".typing", state="detached")
+
+            say("Hij heeft deze maand echt geen tijd")
+            first = page.evaluate("localStorage.getItem('overstag.open')")
+            page.click("#new-conversation")
+            page.wait_for_function(
+                f"localStorage.getItem('overstag.open') !== '{first}'"
+            )
+            assert page.locator(".msg").count() == 0
+            say("Ze wil eerst toestemming van haar leidinggevende")
+            page.click("#account summary")
+            page.wait_for_function(
+                "document.querySelectorAll('.history-open').length === 2"
+            )
+            topics = page.locator(".history-topic").all_inner_texts()
+            assert topics == [
+                material.label("objection_approval", "en"),
+                material.label("objection_time", "en"),
+            ]
+            page.locator(".history-open").nth(1).click()
+            page.wait_for_function(
+                f"localStorage.getItem('overstag.open') === '{first}'"
+            )
+            page.wait_for_selector(".msg.user")
+            assert "geen tijd" in page.inner_text("#messages")
+            assert "toestemming" not in page.inner_text("#messages")
+
+            page.click("#account summary")
+            page.on("dialog", lambda dialog: dialog.accept())
+            page.click("#erase-data")
+            page.wait_for_function(
+                "document.querySelector('#messages').innerText.length > 0"
+            )
+            engine = sa.create_engine(servers.database_url)
+            with engine.connect() as connection:
+                everything = ""
+                for name in sa.inspect(connection).get_table_names():
+                    table = sa.Table(name, sa.MetaData(), autoload_with=connection)
+                    everything += repr(connection.execute(table.select()).all())
+            engine.dispose()
+            for trace in (first, "geen tijd", "toestemming", "objection_time"):
+                assert trace not in everything, trace
+            # the page goes on in a new, empty conversation of the same user
+            page.click("#account summary")
+            assert page.locator(".history-open").count() == 1
             browser.close()
     finally:
         servers.stop()
