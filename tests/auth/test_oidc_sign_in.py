@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from overstag.rehearsal import content as rehearsal_content
 from support.servers import ROOT, Servers, free_port
 
 pytestmark = pytest.mark.integration
@@ -151,6 +152,10 @@ def test_two_users_and_two_devices(team, browser):
     for text in REQUEST_FORM:
         say_over_http(team, alice_headers, mine, text)
     assert "Kim" in say_over_http(team, alice_headers, mine, "my interviews")
+    say_over_http(team, alice_headers, mine, "let's practise a hard one about time")
+    say_over_http(team, alice_headers, mine, "stop the rehearsal")
+    progress = rehearsal_content.load().text("progress", "none", "en")
+    assert progress not in say_over_http(team, alice_headers, mine, "my progress")
 
     # the same user on a second device: the same conversations and interviews
     laptop, laptop_page = sign_in(browser, team, "alice")
@@ -164,6 +169,7 @@ def test_two_users_and_two_devices(team, browser):
         f"localStorage.getItem('overstag.open') !== {json.dumps(mine)}"
     )
     assert "Kim" in say_in_page(laptop_page, "my interviews")
+    assert progress not in say_in_page(laptop_page, "my progress")
     laptop_page.click("#account summary")
     laptop_page.wait_for_function(
         "document.querySelectorAll('.history-open').length === 2"
@@ -175,6 +181,7 @@ def test_two_users_and_two_devices(team, browser):
     bob_page.wait_for_selector(".history-open")
     assert bob_page.locator(".history-open").count() == 1  # his own, new one
     assert "Kim" not in say_in_page(bob_page, "my interviews")
+    assert progress in say_in_page(bob_page, "my progress")
     bob_headers = cookie_header(bob)
     for method, path, body in (
         ("POST", "/webhooks/chat/webhook", {"sender": mine, "message": "hoi"}),

@@ -190,6 +190,13 @@ def test_direct_message_gets_advice_with_slack_buttons_and_a_click_continues(sla
     assert offered(more) and not offered(more) & offered(first)
     # one conversation per person in DMs
     assert storage(slack.servers.database_url).coaching.records("slack:T0TEAM:UANNA")
+    # and no REST sender reaches it, not even with the Slack ids typed in
+    anna = "slack:T0TEAM:UANNA"
+    before = len(storage(slack.servers.database_url).coaching.records(anna))
+    for sender in (anna, "UANNA"):
+        slack.servers.say(sender, "/ask_another_suggestion")
+        assert storage(slack.servers.database_url).accounts.owner(anna) == anna
+    assert len(storage(slack.servers.database_url).coaching.records(anna)) == before
 
 
 def test_retries_and_double_deliveries_are_answered_once(slack):
