@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import json
-import shutil
 import subprocess
 import time
 import urllib.request
@@ -15,30 +14,18 @@ from pathlib import Path
 import pytest
 
 from overstag.rehearsal import content as rehearsal_content
+from support.browser import ARGS, CHROMIUM, say_in
+from support.interviews import ENGLISH_REQUEST
 from support.servers import ROOT, Servers, free_port
 
 pytestmark = pytest.mark.integration
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
 PROVIDER = ROOT / ".venv-oidc" / "bin" / "oidc-provider-mock"
 USERS = {
     "alice": {"sub": "alice", "email": "alice@example.org", "name": "Alice Jansen"},
     "bob": {"sub": "bob", "email": "bob@example.org", "name": "Bob de Vries"},
     "eve": {"sub": "eve", "email": "eve@elsewhere.test", "name": "Eve"},
 }
-REQUEST_FORM = (
-    "prepare an interview request",
-    "Kim",
-    "a portrait of the new facilities team",
-    "the intranet",
-    "30 minutes",
-    "Face to face",
-    "No review",
-    "no",
-    "none",
-    "yes",
-)
 
 
 @pytest.fixture(scope="module")
@@ -115,15 +102,6 @@ def cookie_header(context) -> dict:
     return {"Cookie": "; ".join(f"{c['name']}={c['value']}" for c in context.cookies())}
 
 
-def say_in_page(page, text: str) -> str:
-    bots = page.locator(".msg.bot").count()
-    page.fill("#input", text)
-    page.click("#send")
-    page.wait_for_function(f"document.querySelectorAll('.msg.bot').length > {bots}")
-    page.wait_for_selector(".typing", state="detached")
-    return page.locator(".msg.bot").last.inner_text()
-
-
 def open_conversation(page) -> str:
     page.wait_for_function("localStorage.getItem('overstag.open')")
     return page.evaluate("localStorage.getItem('overstag.open')")
@@ -145,11 +123,11 @@ def test_two_users_and_two_devices(team, browser):
     alice_page.wait_for_function("!document.getElementById('signed-in').hidden")
     assert "Alice Jansen" in alice_page.text_content("#signed-in")
     mine = open_conversation(alice_page)
-    answer = say_in_page(alice_page, "She is afraid her words end up online")
+    answer = say_in(alice_page, "She is afraid her words end up online")
     assert answer
     alice_headers = cookie_header(alice)
     # an interview with Kim, over the same session the page has
-    for text in REQUEST_FORM:
+    for text in ENGLISH_REQUEST:
         say_over_http(team, alice_headers, mine, text)
     assert "Kim" in say_over_http(team, alice_headers, mine, "my interviews")
     say_over_http(team, alice_headers, mine, "let's practise a hard one about time")
@@ -168,8 +146,8 @@ def test_two_users_and_two_devices(team, browser):
     laptop_page.wait_for_function(
         f"localStorage.getItem('overstag.open') !== {json.dumps(mine)}"
     )
-    assert "Kim" in say_in_page(laptop_page, "my interviews")
-    assert progress not in say_in_page(laptop_page, "my progress")
+    assert "Kim" in say_in(laptop_page, "my interviews")
+    assert progress not in say_in(laptop_page, "my progress")
     laptop_page.click("#account summary")
     laptop_page.wait_for_function(
         "document.querySelectorAll('.history-open').length === 2"
@@ -180,8 +158,8 @@ def test_two_users_and_two_devices(team, browser):
     bob_page.click("#account summary")
     bob_page.wait_for_selector(".history-open")
     assert bob_page.locator(".history-open").count() == 1  # his own, new one
-    assert "Kim" not in say_in_page(bob_page, "my interviews")
-    assert progress in say_in_page(bob_page, "my progress")
+    assert "Kim" not in say_in(bob_page, "my interviews")
+    assert progress in say_in(bob_page, "my progress")
     bob_headers = cookie_header(bob)
     for method, path, body in (
         ("POST", "/webhooks/chat/webhook", {"sender": mine, "message": "hoi"}),

@@ -17,6 +17,7 @@ from overstag import payloads
 from overstag.follow_up import content as follow_up_content
 from overstag.storage.tables import interviews as interviews_table
 from overstag.storage.tables import reminders as reminders_table
+from support.interviews import ENGLISH_REQUEST
 from support.servers import Servers
 
 pytestmark = pytest.mark.integration  # starts servers or Rasa processes
@@ -240,18 +241,7 @@ def test_reminders_survive_a_restart(tmp_path):
     first.start()
     sender = first.web_conversation()
     try:
-        for text in (
-            "prepare an interview request",
-            "Kim",
-            "a portrait of the new facilities team",
-            "the intranet",
-            "30 minutes",
-            "Face to face",
-            "No review",
-            "no",
-            "none",
-            "yes",
-        ):
+        for text in ENGLISH_REQUEST:
             first.chat(sender, text)
         first.chat(sender, "Kim agreed")
         first.chat(sender, "the interview with Kim is published")

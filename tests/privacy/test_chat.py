@@ -10,7 +10,6 @@ import urllib.request
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import sqlalchemy as sa
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -22,6 +21,7 @@ from overstag.privacy import chat, links, records
 from overstag.rasa_patches.tracker_store import ConfiguredSQLTrackerStore
 from overstag.storage import storage
 from overstag.turn import Turn
+from support.database import every_row
 from support.interviews import interview
 from support.servers import ROOT
 from support.trackers import payloads, run, texts
@@ -67,16 +67,7 @@ async def two_users(database, monkeypatch, rasa_domain):
     return database
 
 
-def _everything(url: str) -> str:
-    """Every row of every table as text, Rasa's events included."""
-    engine = sa.create_engine(url)
-    rows = []
-    with engine.connect() as connection:
-        for name in sa.inspect(connection).get_table_names():
-            table = sa.Table(name, sa.MetaData(), autoload_with=connection)
-            rows += [f"{name} {tuple(r)!r}" for r in connection.execute(table.select())]
-    engine.dispose()
-    return "\n".join(rows)
+_everything = every_row
 
 
 def _rows_of(url: str, who: str) -> list:

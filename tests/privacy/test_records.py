@@ -17,6 +17,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from overstag.privacy import records, retention
 from overstag.rasa_patches.tracker_store import ConfiguredSQLTrackerStore
 from overstag.storage import database, storage
+from support.database import every_row
 from support.interviews import interview
 from support.servers import ROOT
 
@@ -67,16 +68,7 @@ async def _fill(
     )
 
 
-def _everything(url: str) -> str:
-    """Every row of every table, as text: what a scan for a user would read."""
-    engine = sa.create_engine(url)
-    rows = []
-    with engine.connect() as connection:
-        for name in sa.inspect(connection).get_table_names():
-            table = sa.Table(name, sa.MetaData(), autoload_with=connection)
-            rows += [repr(tuple(r)) for r in connection.execute(table.select())]
-    engine.dispose()
-    return "\n".join(rows)
+_everything = every_row
 
 
 @pytest.fixture(

@@ -21,3 +21,18 @@ def interview(**changes):
         "own_agreements": ["Her manager reads along."],
     }
     return {**base, **changes}
+
+
+# the request form answered over a chat channel, in English, as short as it goes
+ENGLISH_REQUEST = (
+    "prepare an interview request",
+    "Kim",
+    "a portrait of the new facilities team",
+    "the intranet",
+    "30 minutes",
+    "Face to face",
+    "No review",
+    "no",
+    "none",
+    "yes",
+)

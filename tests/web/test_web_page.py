@@ -1,24 +1,13 @@
 """The web chat page in a real headless Chromium (Debian's), via Playwright."""
 
 import re
-import shutil
 
 import pytest
 
 from overstag.coaching import content
+from support.browser import ARGS, CHROMIUM, say_in
 
 pytestmark = pytest.mark.integration  # starts servers or Rasa processes
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture
@@ -120,13 +109,7 @@ def test_email_download_and_a_pushed_reminder(tmp_path):
             page.goto(f"{servers.base}/webhooks/chat/")
 
             def say(text):
-                bots = page.locator(".msg.bot").count()
-                page.fill("#input", text)
-                page.click("#send")
-                page.wait_for_function(
-                    f"document.querySelectorAll('.msg.bot').length > {bots}"
-                )
-                page.wait_for_selector(".typing", state="detached")
+                say_in(page, text)
 
             for text in (
                 "prepare an interview request",
@@ -201,13 +184,7 @@ def test_history_reopens_and_erasing_removes_everything(tmp_path):
             page.goto(f"{servers.base}/webhooks/chat/")
 
             def say(text):
-                bots = page.locator(".msg.bot").count()
-                page.fill("#input", text)
-                page.click("#send")
-                page.wait_for_function(
-                    f"document.querySelectorAll('.msg.bot').length > {bots}"
-                )
-                page.wait_for_selector(".typing", state="detached")
+                say_in(page, text)
 
             say("Hij heeft deze maand echt geen tijd")
             first = page.evaluate("localStorage.getItem('overstag.open')")
