@@ -7,6 +7,7 @@ from overstag.coaching import content, messages, turns
 from overstag.facts import (
     AFFIRM,
     ASK_DIFFERENT_OBJECTION,
+    LANGUAGE_CHOICE_SLOT,
     LANGUAGE_SLOT,
     OBJECTIONS_SLOT,
     SHOWN_SLOT,
@@ -27,6 +28,8 @@ def small_talk(turn: Turn) -> Reply:
             return turns.another(turn)
         return reply.say(material.reply("affirm_no_context", lang))
     if intent == SWITCH_LANGUAGE:
+        # asked for: it holds until the user asks for the other one
+        reply.set(LANGUAGE_CHOICE_SLOT, lang)
         return reply.say(material.reply("language_switched", lang))
     if intent in (START_OVER, ASK_DIFFERENT_OBJECTION):
         key = "start_over" if intent == START_OVER else "ask_objection"

@@ -48,6 +48,7 @@ MOVES = (
 
 # intents answered by a reply of the same name in content/replies.yml
 SMALL_TALK_INTENTS = (
+    "ask_about_overstag",
     "greet",
     "goodbye",
     "thank",
@@ -62,10 +63,16 @@ START_OVER = "start_over"
 ASK_DIFFERENT_OBJECTION = "ask_different_objection"
 PREPARE_REQUEST = "prepare_request"
 FALLBACK_INTENT = "nlu_fallback"
+# "he's still hesitating": a concern without a word of what it is
+UNCLEAR_HESITATION = "unclear_hesitation"
 
-# A message with two concerns gets one intent naming both, sorted and joined:
-# "objection_modesty+objection_time". Rules see it as an ordinary intent.
+# Any number of concerns in one message: the intent is the likeliest objection, and
+# the parse result's `objections` lists every objection heard, likeliest first
+# (overstag/nlu/multi_label_classifier.py). Only rehearsal moves still come as
+# pair intents ("move_empathize+move_offer_review").
 PAIR_SEPARATOR = "+"
+OBJECTIONS_KEY = "objections"
+MAX_OBJECTIONS = 3
 
 
 def pair_intent(first: str, second: str) -> str:
@@ -91,11 +98,14 @@ def moves_of(intent: Optional[str]) -> List[str]:
 # -- entities, only set by buttons: /interview_status{"interview_id": "3"} -------
 INTERVIEW_ID = "interview_id"
 INTERVIEW_STATUS = "interview_status"
+# the other concerns of a "both" button: /objection_time{"also_objection": "..."}
+ALSO_OBJECTION = "also_objection"
 
 # -- slots -----------------------------------------------------------------------
 MODE_SLOT = "mode"
 MODE_COACH, MODE_REHEARSE = "coach", "rehearse"
 LANGUAGE_SLOT = "language"
+LANGUAGE_CHOICE_SLOT = "language_choice"
 OBJECTIONS_SLOT = "objections"
 SHOWN_SLOT = "shown"
 REHEARSAL_SLOT = "rehearsal"

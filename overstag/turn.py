@@ -11,7 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional
 
-from overstag.facts import LANGUAGE_SLOT, MAX_SENDER_CHARS
+from overstag.facts import (
+    ALSO_OBJECTION,
+    CATEGORIES,
+    LANGUAGE_CHOICE_SLOT,
+    LANGUAGE_SLOT,
+    MAX_OBJECTIONS,
+    MAX_SENDER_CHARS,
+    OBJECTIONS_KEY,
+    categories_of,
+)
 from overstag.nlu.language import reply_language
 
 Message = Dict[str, Any]
@@ -52,6 +61,21 @@ class Turn:
     def ranking(self) -> List[Dict[str, Any]]:
         return list(self.message.get("intent_ranking") or [])
 
+    @property
+    def objections(self) -> List[str]:
+        """Every objection the message voices, likeliest first: the intent's, the
+        others the classifier heard, and those a "both" button names."""
+        heard = self.message.get(OBJECTIONS_KEY)
+        named = categories_of(self.intent)
+        found = list(named)
+        for category in heard if isinstance(heard, list) and named else []:
+            if category in CATEGORIES and category not in found:
+                found.append(category)
+        for category in (self.entity(ALSO_OBJECTION) or "").split(","):
+            if category.strip() in CATEGORIES and category.strip() not in found:
+                found.append(category.strip())
+        return found[:MAX_OBJECTIONS]
+
     def entity(self, name: str) -> Optional[str]:
         """The first value of an entity in the latest message."""
         for entity in self.message.get("entities") or []:
@@ -65,7 +89,9 @@ class Turn:
     @property
     def language(self) -> str:
         """The language to answer this turn in."""
-        return reply_language(self.message, self.slot(LANGUAGE_SLOT))
+        return reply_language(
+            self.message, self.slot(LANGUAGE_SLOT), self.slot(LANGUAGE_CHOICE_SLOT)
+        )
 
 
 @dataclass

@@ -11,7 +11,14 @@ from typing import Any, Dict, Optional
 
 from overstag.coaching import advice as coaching
 from overstag.coaching.content import Content
-from overstag.facts import DEFAULT_LANGUAGE, FALLBACK_INTENT, LANGUAGES, categories_of
+from overstag.facts import (
+    CATEGORIES,
+    DEFAULT_LANGUAGE,
+    FALLBACK_INTENT,
+    LANGUAGES,
+    OBJECTIONS_KEY,
+    categories_of,
+)
 from overstag.nlu.language import detect
 
 
@@ -42,7 +49,14 @@ def suggest(
         )
     name = str(intent.get("name") or "none")
     confidence = round(min(max(float(intent.get("confidence") or 0.0), 0.0), 1.0), 3)
-    categories = categories_of(name)
+    # every objection the classifier heard, likeliest first (the parse's
+    # `objections`); a parse without it (a payload) names them in its intent
+    heard = parse.get(OBJECTIONS_KEY)
+    categories = (
+        [c for c in heard if c in CATEGORIES]
+        if isinstance(heard, list)
+        else categories_of(name)
+    )
     objections = []
     for advice in coaching.coach(material, categories, lang, {}):
         note = (material.objections[advice.category].get("respect_note") or {}).get(
@@ -64,7 +78,7 @@ def suggest(
                 "note": note,
             }
         )
-    objections.sort(key=lambda o: -o["confidence"])  # likeliest concern first
+    # in the parse's order: likeliest concern first
     return {
         "language": lang,
         "detected_language": detected,

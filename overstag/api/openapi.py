@@ -133,8 +133,8 @@ SUGGEST_RESPONSE: Dict[str, Any] = {
                 "confidence": {"type": "number", "minimum": 0, "maximum": 1},
             },
             "description": (
-                "What the message is, e.g. `objection_time+objection_modesty`, "
-                "`greet`, `out_of_scope`."
+                "What the message is, e.g. `objection_time` (the likeliest "
+                "objection when there are several), `greet`, `out_of_scope`."
             ),
         },
         "uncertain": {
@@ -148,8 +148,10 @@ SUGGEST_RESPONSE: Dict[str, Any] = {
             "type": "array",
             "items": _OBJECTION,
             "description": (
-                "The recognised objections with advice; "
-                "empty when the text is not an objection."
+                "Every objection heard, any combination of up to three, "
+                "likeliest first: the NLU parse's `objections` list, each with "
+                "advice (a concession fitting two is offered once); empty when "
+                "the text is not an objection."
             ),
         },
     },

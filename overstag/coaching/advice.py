@@ -7,7 +7,7 @@ the interviewer has already seen; it travels in a Rasa slot as plain JSON.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Set
 
 from overstag.coaching.content import Content
 from overstag.facts import REFUSAL
@@ -34,26 +34,39 @@ def _entry(shown: Shown, category: str) -> Dict[str, List]:
 
 
 def _take_concessions(
-    content: Content, category: str, entry: Dict[str, List], count: int
+    content: Content,
+    category: str,
+    entry: Dict[str, List],
+    count: int,
+    offered: Set[str],
 ) -> List[str]:
+    # a concession that fits two of the concerns is offered once, under the first
     fresh = [
         c
         for c in content.objections[category]["concessions"]
-        if c not in entry["concessions"]
+        if c not in entry["concessions"] and c not in offered
     ]
     taken = fresh[:count]
     entry["concessions"].extend(taken)
+    offered.update(taken)
     return taken
 
 
 def _advice(
-    content: Content, category: str, lang: str, shown: Shown, offers: int
+    content: Content,
+    category: str,
+    lang: str,
+    shown: Shown,
+    offers: int,
+    offered: Optional[Set[str]] = None,
 ) -> Optional[Advice]:
     material = content.objections[category]
     entry = _entry(shown, category)
     ack = _next_unseen(len(material["acknowledgements"][lang]), entry["acks"])
     avoid = _next_unseen(len(material["avoid"][lang]), entry["avoid"])
-    ids = _take_concessions(content, category, entry, offers)
+    ids = _take_concessions(
+        content, category, entry, offers, set() if offered is None else offered
+    )
     if not ids and ack is None:
         return None
     if ack is not None:
@@ -79,16 +92,18 @@ def coach(
     for category in categories:
         # the same objection raised again starts afresh rather than running dry
         shown.pop(category, None)
-    return [
-        a for a in (_advice(content, c, lang, shown, offers) for c in categories) if a
-    ]
+    offered: Set[str] = set()
+    found = (_advice(content, c, lang, shown, offers, offered) for c in categories)
+    return [a for a in found if a]
 
 
 def another(
     content: Content, categories: List[str], lang: str, shown: Shown
 ) -> List[Advice]:
     """One more, unseen, suggestion per category; empty when all have been shown."""
-    return [a for a in (_advice(content, c, lang, shown, 1) for c in categories) if a]
+    offered: Set[str] = set()
+    found = (_advice(content, c, lang, shown, 1, offered) for c in categories)
+    return [a for a in found if a]
 
 
 def if_still_no(content: Content, categories: List[str], lang: str) -> List[str]:

@@ -3,6 +3,7 @@ suggestion, what to do if they still say no, and which concern was meant."""
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import List, Optional
 
@@ -10,19 +11,22 @@ from overstag.coaching import advice as coaching
 from overstag.coaching import content, messages
 from overstag.coaching.advice import Advice
 from overstag.facts import (
+    ALSO_OBJECTION,
     ASK_DIFFERENT_OBJECTION,
     CATEGORIES,
-    FALLBACK_INTENT,
     LANGUAGE_SLOT,
     OBJECTIONS_SLOT,
     REFUSAL,
     SHOWN_SLOT,
-    categories_of,
+    UNCLEAR_HESITATION,
 )
+from overstag.nlu import intent_views
 from overstag.storage import storage
 from overstag.turn import Reply, Turn
 
 logger = logging.getLogger(__name__)
+# an objection less likely than this is not worth offering as a guess
+CLARIFY_FLOOR = 0.12
 
 
 def _record(
@@ -81,7 +85,7 @@ def coach(turn: Turn) -> Reply:
     lang = turn.language
     material = content.load()
     reply = Reply().set(LANGUAGE_SLOT, lang)
-    categories = categories_of(turn.intent)
+    categories = turn.objections
     seen = shown(turn)
     advice = coaching.coach(material, categories, lang, seen)
     if not advice:
@@ -137,25 +141,41 @@ def still_no(turn: Turn) -> Reply:
     return reply.set(LANGUAGE_SLOT, lang)
 
 
+def _likeliest(turn: Turn) -> List[str]:
+    """The two likeliest objections by their own probability, if at all likely."""
+    scores = intent_views.coach_scores(turn.message)
+    ranked = sorted(
+        (c for c in CATEGORIES if scores.get(c, 0) >= CLARIFY_FLOOR),
+        key=lambda c: -scores[c],
+    )
+    if ranked or scores:
+        return ranked[:2]
+    # a message the classifier did not score (a test, an old model): the ranking
+    names = [r.get("name") for r in turn.ranking]
+    return [n for n in names if n in CATEGORIES][:2]
+
+
 def clarify(turn: Turn) -> Reply:
-    """Asks which of the two likeliest objections is meant instead of guessing."""
+    """Asks which concern is meant instead of guessing: the two likeliest, both,
+    or something else; an open question when nothing points anywhere."""
     lang = turn.language
     material = content.load()
     reply = Reply().set(LANGUAGE_SLOT, lang)
-    names = [r.get("name") for r in turn.ranking if r.get("name") != FALLBACK_INTENT]
-    options = [name for name in names[:2] if categories_of(name)]
+    options = [] if turn.intent == UNCLEAR_HESITATION else _likeliest(turn)
     if not options:
-        return reply.say(material.reply("not_understood", lang))
-
-    def label(name: str) -> str:
-        return " & ".join(material.label(c, lang) for c in categories_of(name))
-
-    buttons = [{"title": label(n), "payload": f"/{n}"} for n in options]
+        return reply.say(material.reply("clarify_open", lang))
+    buttons = [{"title": material.label(c, lang), "payload": f"/{c}"} for c in options]
+    if len(options) == 2:
+        first, second = options
+        both = json.dumps({ALSO_OBJECTION: second})
+        buttons.append(
+            {"title": material.button("both", lang), "payload": f"/{first}{both}"}
+        )
     other = material.button("other", lang)
     buttons.append({"title": other, "payload": f"/{ASK_DIFFERENT_OBJECTION}"})
+    labels = [material.label(c, lang) for c in options]
     if len(options) == 2:
-        first, second = label(options[0]), label(options[1])
-        text = material.reply("clarify", lang, first=first, second=second)
+        text = material.reply("clarify", lang, first=labels[0], second=labels[1])
     else:
-        text = material.reply("clarify_single", lang, first=label(options[0]))
+        text = material.reply("clarify_single", lang, first=labels[0])
     return reply.say(text, buttons)

@@ -48,6 +48,11 @@ def _group(message: Dict, group: str) -> Dict[str, float]:
     return (message.get(PROBABILITIES) or {}).get(group) or {}
 
 
+def coach_scores(message: Dict) -> Dict[str, float]:
+    """Every coach-mode label's own probability (empty for a message not scored)."""
+    return dict(_group(message, "coach"))
+
+
 def coach_view(message: Dict, pairs: Iterable[str]) -> Optional[Tuple[str, float]]:
     return best_intent(_group(message, "coach"), lambda label: True, pairs)
 

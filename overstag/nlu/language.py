@@ -78,6 +78,13 @@ _EXTRA = {
         "dank",
         "hoi",
         "hallo",
+        "goedemorgen",
+        "goeiemorgen",
+        "goedemiddag",
+        "goedenavond",
+        "hoihoi",
+        "dankjewel",
+        "dankuwel",
         "doei",
         "dag",
         "oke",
@@ -110,7 +117,12 @@ _EXTRA = {
         "zij",
     },
 }
-_AMBIGUOUS = {"interview", "ok", "okay", "hallo", "hi", "dag"}
+# "hallo" is Dutch (and German); an English speaker writes "hello"
+_AMBIGUOUS = {"interview", "ok", "okay", "hi", "dag"}
+# what a candidate said, quoted: "...", “...”, „...”, «...», or '...' around words
+_QUOTED = re.compile(
+    r"\"[^\"]*\"|“[^”]*”|„[^”“]*[”“]|«[^»]*»|(?<![\w])'[^']{3,}'(?![\w])"
+)
 _WORD = re.compile(r"[a-zà-ÿ']+")
 
 
@@ -193,14 +205,32 @@ def requested_language(text: str) -> Optional[str]:
     return named[0] if len(named) == 1 else None
 
 
-def reply_language(message: Mapping[str, Any], current: Optional[str]) -> str:
-    """The language to answer in: the latest message decides, else the
-    conversation's."""
+def own_words(text: str) -> str:
+    """The message without what it quotes: the interviewer's own words."""
+    return _QUOTED.sub(" ", text or "")
+
+
+def reply_language(
+    message: Mapping[str, Any], current: Optional[str], chosen: Optional[str] = None
+) -> str:
+    """The language to answer in.
+
+    A language the user asked for holds until they ask for another. Otherwise the
+    interviewer's own words decide, not the candidate's words they quote ("Ze
+    zei: 'I have no time'" is answered in Dutch); then the whole message; then
+    the conversation's language."""
     text = message.get("text") or ""
     if (message.get("intent") or {}).get("name") == SWITCH_LANGUAGE:
         requested = requested_language(text)
         if requested:
             return requested
+    if chosen in SUPPORTED:
+        return chosen
+    own = own_words(text)
+    if own != text:
+        spoken, _ = detect(own)
+        if spoken in SUPPORTED:
+            return spoken
     parsed: Optional[str] = (message.get("language") or {}).get("code")
     if parsed is None and text:
         # messages that bypass NLU parsing (tests, some channels) still count

@@ -1,4 +1,6 @@
-from overstag.nlu.language import detect, requested_language
+import pytest
+
+from overstag.nlu.language import detect, own_words, reply_language, requested_language
 
 
 def test_detects_dutch_and_english_in_short_messages():
@@ -45,3 +47,35 @@ def test_lookup_lemmas_match_spacys_lemmatizer_on_all_training_text():
                 assert ours(token.text) == token.lemma_, (code, token.text)
                 changed += ours(token.text) != token.text
         assert checked > 30000 and changed > 1000
+
+
+# -- which language to answer in -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('Ze zei letterlijk: "I really have no time for this right now"', "nl"),
+        ("Hij antwoordde “I'd rather not be in the magazine”, wat nu?", "nl"),
+        ("She told me 'ik wil echt niet met mijn naam erin' — help", "en"),
+        ("hallo!", "nl"),
+        ("goedemorgen", "nl"),
+        ("Goedemiddag, ik heb een vraag", "nl"),
+        ("good morning", "en"),
+    ],
+)
+def test_the_interviewers_own_words_decide(text, expected):
+    assert reply_language({"text": text}, None) == expected
+
+
+def test_a_language_asked_for_holds_until_changed():
+    english = {"text": "She says she has no time at all this month"}
+    assert reply_language(english, "nl") == "en"  # no choice made: her words
+    assert reply_language(english, "nl", chosen="nl") == "nl"
+    switch = {"text": "in English please", "intent": {"name": "switch_language"}}
+    assert reply_language(switch, "nl", chosen="nl") == "en"
+
+
+def test_quotes_are_taken_out_but_apostrophes_stay():
+    assert own_words('Hij zei: "no way" en toen') == "Hij zei:   en toen"
+    assert own_words("she doesn't want it") == "she doesn't want it"

@@ -59,6 +59,16 @@ def parse(agent, text):
             "objection_modesty+objection_time",
             "en",
         ),
+        (
+            "My manager has to approve it and the layoffs are still a raw nerve here",
+            "objection_approval+objection_sensitive_topic",
+            "en",
+        ),
+        (
+            "Hij wil alleen per mail antwoorden en niet met zijn naam erin",
+            "objection_format+objection_privacy",
+            "nl",
+        ),
         ("graag in het Nederlands", "switch_language", "nl"),
         ("can you recommend a pizza place", "out_of_scope", "en"),
     ],
@@ -68,7 +78,13 @@ def test_model_understands_unseen_messages(agent, text, intent, language):
     ranking = [
         r["name"] for r in result["intent_ranking"] if r["name"] != "nlu_fallback"
     ]
-    assert ranking[0] == intent
+    if "+" in intent:
+        # several concerns: every one in `objections`, the likeliest as the intent
+        assert sorted(result["objections"]) == intent.split("+")
+        assert ranking[0] in intent.split("+")
+    else:
+        assert ranking[0] == intent
+        assert result["objections"] == ([intent] if "objection_" in intent else [])
     assert result["language"]["code"] == language
 
 

@@ -15,6 +15,7 @@ def make_tracker(
     ranking: Optional[List[Dict[str, Any]]] = None,
     language: Optional[str] = None,
     sender: str = "test-user",
+    objections: Optional[List[str]] = None,
 ):
     from rasa_sdk import Tracker
 
@@ -26,6 +27,8 @@ def make_tracker(
     }
     if language is not None:
         message["language"] = {"code": language, "confidence": 1.0}
+    if objections is not None:
+        message["objections"] = objections
     return Tracker.from_dict(
         {
             "sender_id": sender,
