@@ -44,6 +44,11 @@ def test_a_language_chosen_once_starts_the_next_conversation(servers):
     say_web(servers, second, "in English please")
     third = servers.web_conversation()
     assert texts(say_web(servers, third, "/greet")) in material.replies["greet"]["en"]
+    # a choice holds until changed, so other tests of the shared local user would
+    # inherit it: the local user's data goes, and with it the choice
+    status, erased = servers.call("DELETE", "/api/v1/me")
+    assert status == 200 and erased["removed"]["overstag_users"] == 1
+    assert storage(servers.database_url).accounts.language("local") is None
 
 
 def test_the_page_lists_and_reopens_the_local_users_conversations(servers):
