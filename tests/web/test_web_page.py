@@ -167,9 +167,12 @@ def test_email_download_and_a_pushed_reminder(tmp_path):
 def test_history_reopens_and_erasing_removes_everything(tmp_path):
     """Two conversations listed with their topic and reopened from the menu; then
     "Erase all my data" in the page leaves no row about the user."""
+    import json
+
     import sqlalchemy as sa
     from playwright.sync_api import sync_playwright
 
+    from overstag.channels import page_content
     from support.servers import Servers
 
     material = content.load()
@@ -214,8 +217,11 @@ def test_history_reopens_and_erasing_removes_everything(tmp_path):
             page.click("#account summary")
             page.on("dialog", lambda dialog: dialog.accept())
             page.click("#erase-data")
+            # the page says so once the server has erased everything
+            erased = page_content.read().label("erased")
             page.wait_for_function(
-                "document.querySelector('#messages').innerText.length > 0"
+                "document.querySelector('#messages').innerText.includes("
+                f"{json.dumps(erased)})"
             )
             engine = sa.create_engine(servers.database_url)
             with engine.connect() as connection:
