@@ -40,13 +40,17 @@ class TurnAction(Action, ABC):
     @abstractmethod
     def answer(self, turn: Turn) -> Reply: ...
 
+    def turn(self, tracker: Tracker) -> Turn:
+        """The turn this action answers; an action may read more of the tracker."""
+        return turn_of(tracker)
+
     async def run(
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         domain: Dict[Text, Any],
     ) -> List[EventType]:
-        turn = turn_of(tracker)
+        turn = self.turn(tracker)
         reply = self.answer(turn)
         people.remember(turn, reply)
         return send(dispatcher, reply)

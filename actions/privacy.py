@@ -4,14 +4,11 @@ erasing everything about the user after a confirmation."""
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Dict, List, Text
+from typing import Text
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType
-from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import TurnAction, send, turn_of
-from overstag.accounts import people
+from actions.base import TurnAction, turn_of
 from overstag.privacy import chat
 from overstag.turn import Reply, Turn
 
@@ -62,19 +59,13 @@ class ActionConfirmErase(TurnAction):
     def answer(self, turn: Turn) -> Reply:
         return chat.confirm_erase(turn)
 
-    async def run(
-        self,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: Dict[Text, Any],
-    ) -> List[EventType]:
+    def turn(self, tracker: Tracker) -> Turn:
         turn = turn_of(tracker)
-        if not asked_just_now(tracker):
-            slots = {**turn.slots, chat.PENDING_ERASE_SLOT: None}
-            turn = dataclasses.replace(turn, slots=slots)
-        reply = self.answer(turn)
-        people.remember(turn, reply)
-        return send(dispatcher, reply)
+        if asked_just_now(tracker):
+            return turn
+        # a stale question erases nothing, even while its slot is still set
+        slots = {**turn.slots, chat.PENDING_ERASE_SLOT: None}
+        return dataclasses.replace(turn, slots=slots)
 
 
 class ActionKeepMyData(TurnAction):

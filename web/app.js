@@ -443,7 +443,8 @@
       setBusy(false);
       replies.forEach(addEntry);
       // the first objection gives the conversation its topic in the list
-      refreshSession().catch(() => {});
+      const open = state.conversations.find((c) => c.conversation_id === state.sender);
+      if (!open || !open.topic) refreshSession().catch(() => {});
     } catch (err) {
       if (epoch !== state.epoch) return;
       setBusy(false);

@@ -125,12 +125,6 @@ def _erase_in(connection: sa.engine.Connection, ids: Sequence[str]) -> Dict[str,
     return removed
 
 
-def erase(engine: sa.engine.Engine, conversation_ids: Iterable[str]) -> Dict[str, int]:
-    """Deletes every row about the conversations; returns the count per table."""
-    with engine.begin() as connection:
-        return _erase_in(connection, sorted(set(conversation_ids)))
-
-
 def _owned(connection: sa.engine.Connection, user_id: str) -> List[str]:
     return sorted(row[0] for row in connection.execute(owned_by(user_id)))
 

@@ -14,6 +14,7 @@ from typing import Any, Dict, List, Optional
 import sqlalchemy as sa
 
 from overstag import clock
+from overstag.accounts import ids
 from overstag.facts import LANGUAGES, MAX_SENDER_CHARS
 from overstag.storage import tables
 
@@ -237,14 +238,14 @@ class Directory:
     def latest_web_conversation(self, conversation_id: str) -> str:
         """Where a message for this web conversation's user is seen soonest: the
         user's web conversation active last (the page shows one at a time)."""
-        if not conversation_id.startswith("web:"):
+        if not ids.is_web_conversation(conversation_id):
             return conversation_id
         owner = self.owner(conversation_id)
         query = (
             sa.select(conversations.c.conversation_id)
             .where(
                 conversations.c.user_id == owner,
-                conversations.c.conversation_id.startswith("web:"),
+                conversations.c.conversation_id.startswith(ids.WEB_PREFIX),
             )
             .order_by(conversations.c.updated_at.desc())
             .limit(1)
@@ -252,7 +253,3 @@ class Directory:
         with self.engine.connect() as connection:
             found = connection.execute(query).first()
         return found[0] if found else conversation_id
-
-    def conversation_ids(self, user_id: str) -> List[str]:
-        with self.engine.connect() as connection:
-            return [row[0] for row in connection.execute(owned_by(user_id))]
