@@ -11,7 +11,7 @@ export PYTHONPATH := $(CURDIR)
 export PYTHONWARNINGS := ignore::DeprecationWarning
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: install train run test test-fast check format check-content validate evaluate bench browser postgres oidc-provider clean
+.PHONY: install train run cluster test test-fast check format check-content validate evaluate bench browser postgres redis haproxy oidc-provider deploy-validators clean
 
 install: $(VENV)/.installed
 
@@ -31,6 +31,10 @@ $(MODEL): $(MODEL_INPUTS) | install
 run: install $(MODEL)
 	$(PY) -m overstag.launcher --model $(MODEL)
 
+# Two replicas on PostgreSQL and Redis behind HAProxy, on this machine (docs/cluster.md).
+cluster: install $(MODEL) postgres redis haproxy
+	$(PY) -m scripts.local_cluster
+
 validate: install
 	$(PY) -m rasa data validate --fail-on-warnings --quiet
 
@@ -44,8 +48,9 @@ evaluate: install $(MODEL) $(UNTUNED)
 
 # Full runtime benchmark (trains both configs from scratch: over half an hour); figures in docs/benchmarks.md.
 # BENCH_ARGS=--reuse-untuned reuses the untuned model and its training time while its inputs are unchanged.
-bench: install
+bench: install postgres redis haproxy
 	$(PY) -m bench.runtime --json bench/results.json $(BENCH_ARGS)
+	$(PY) -m bench.cluster_throughput --json bench/cluster.json
 
 # Chromium drives the web page test; Debian's package, never a downloaded build.
 browser:
@@ -58,6 +63,28 @@ postgres:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
 	  else echo "The PostgreSQL test needs: sudo apt-get install postgresql" >&2; exit 1; fi; }
+
+# Redis for the conversation lock across servers; Debian's package, run on loopback.
+redis:
+	@command -v redis-server >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
+	  else echo "The cluster needs Redis: sudo apt-get install redis-server" >&2; exit 1; fi; }
+
+# HAProxy, the cluster's balancer (and the check of deploy/compose/haproxy.cfg).
+haproxy:
+	@{ command -v haproxy || test -x /usr/sbin/haproxy; } >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null; \
+	  else echo "The cluster needs HAProxy: sudo apt-get install haproxy" >&2; exit 1; fi; }
+
+# The deployment files' validators (kubernetes-validate, check-jsonschema), in a venv
+# of their own: they need jsonschema >= 4.18, Rasa 3.6 pins < 4.18.
+DEPLOY_VENV := .venv-deploy
+deploy-validators: $(DEPLOY_VENV)/.installed
+
+$(DEPLOY_VENV)/.installed: requirements-deploy.txt scripts/find-python.sh
+	@PYTHON=$$(scripts/find-python.sh) && { [ -x $(DEPLOY_VENV)/bin/python ] || $$PYTHON -m venv $(DEPLOY_VENV); }
+	$(DEPLOY_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-deploy.txt
+	@touch $@
 
 # The local OpenID Connect provider of the sign-in tests, in a venv of its own:
 # it needs pydantic 2, Rasa 3.6 pydantic 1.
@@ -83,11 +110,11 @@ CONTENT ?= content
 check-content: install
 	$(PY) -m overstag.content_check --content $(CONTENT)
 
-test: check install $(MODEL) browser postgres oidc-provider
+test: check install $(MODEL) browser postgres redis haproxy oidc-provider deploy-validators
 	$(PY) -m pytest tests
 
 # The inner loop: unit tests only (no servers, database servers, browser, Rasa process or model).
-test-fast: install
+test-fast: install deploy-validators
 	$(PY) -m pytest tests -m "not integration"
 
 clean:

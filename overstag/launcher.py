@@ -160,7 +160,12 @@ def prepare() -> Optional[str]:
         return "Overstag did not start; the content has gaps:\n" + "\n".join(
             f"- {gap}" for gap in gaps
         )
-    problems = settings.channel_problems() + config.problems() + tools.problems()
+    problems = (
+        settings.channel_problems()
+        + settings.cluster_problems()
+        + config.problems()
+        + tools.problems()
+    )
     if problems:
         return "\n".join(problems)
     os.umask(0o077)  # everything under the data dir is the owner's alone

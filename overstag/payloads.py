@@ -15,6 +15,14 @@ from __future__ import annotations
 from typing import Any, Dict, List
 
 EMAIL_KEY = "overstag_email"
+OWN_PREFIX = "overstag_"
+
+
+def is_own(custom: Dict[str, Any]) -> bool:
+    """One of Overstag's payloads: data for the page and REST tools, whose text
+    went out with it. Chat platforms get the text only."""
+    return any(str(key).startswith(OWN_PREFIX) for key in custom)
+
 
 EMAIL_SCHEMA: Dict[str, Any] = {
     "type": "object",
@@ -143,3 +151,86 @@ HISTORY_SCHEMA: Dict[str, Any] = {
 
 def history(conversation_id: str, messages: List[Dict[str, Any]]) -> Dict[str, Any]:
     return {"conversation_id": conversation_id, "messages": messages}
+
+
+SCORECARD_KEY = "overstag_scorecard"
+PROGRESS_KEY = "overstag_progress"
+RUBRIC_ITEMS = ("acknowledged", "explored", "fitting_offer", "confirmed", "no_pressure")
+_SCORE = {"type": ["integer", "null"], "minimum": 0, "maximum": 2}
+
+SCORECARD_SCHEMA: Dict[str, Any] = {
+    "type": "object",
+    "description": (
+        "The scorecard of a finished rehearsal, in the `custom` part of its last"
+        " message. A score that does not apply to the persona's kind is null."
+    ),
+    "required": [
+        "outcome",
+        "turns",
+        "persona",
+        "category",
+        "difficulty",
+        "language",
+        "scores",
+        "agreements",
+        "tips",
+    ],
+    "additionalProperties": False,
+    "properties": {
+        "outcome": {"enum": ["agreed", "walked_away", "stopped", "accepted_no"]},
+        "turns": {"type": "integer", "minimum": 1},
+        "persona": {"type": "string"},
+        "category": {"type": "string", "pattern": "^objection_[a-z_]+$"},
+        "difficulty": {"enum": ["easy", "normal", "hard"]},
+        "language": {"enum": ["en", "nl"]},
+        "scores": {
+            "type": "object",
+            "required": list(RUBRIC_ITEMS),
+            "additionalProperties": False,
+            "properties": {item: _SCORE for item in RUBRIC_ITEMS},
+        },
+        "agreements": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Concession ids (content/concessions.yml), accepted.",
+        },
+        "tips": {"type": "array", "items": {"type": "string"}, "maxItems": 3},
+    },
+}
+
+PROGRESS_SCHEMA: Dict[str, Any] = {
+    "type": "object",
+    "description": "The user's rehearsal scores over sessions, for the page's chart.",
+    "required": ["items", "sessions"],
+    "additionalProperties": False,
+    "properties": {
+        "items": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "label"],
+                "additionalProperties": False,
+                "properties": {
+                    "id": {"enum": list(RUBRIC_ITEMS)},
+                    "label": {"type": "string"},
+                },
+            },
+        },
+        "sessions": {
+            "type": "array",
+            "maxItems": 20,
+            "items": {
+                "type": "object",
+                "required": ["date", "category", "label", "outcome", "scores"],
+                "additionalProperties": False,
+                "properties": {
+                    "date": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+                    "category": {"type": "string"},
+                    "label": {"type": "string"},
+                    "outcome": {"type": "string"},
+                    "scores": SCORECARD_SCHEMA["properties"]["scores"],
+                },
+            },
+        },
+    },
+}

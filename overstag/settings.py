@@ -99,6 +99,11 @@ def reminder_poll_seconds() -> float:
     return float(_env("OVERSTAG_REMINDER_POLL_SECONDS") or 30)
 
 
+def reminder_lease() -> dt.timedelta:
+    """How long a server's claim on a reminder lasts unless renewed."""
+    return dt.timedelta(seconds=float(_env("OVERSTAG_REMINDER_LEASE_SECONDS") or 120))
+
+
 def api_token() -> str:
     """The token guarding Rasa's HTTP API; made once and kept in the data dir."""
     return os.environ.get("OVERSTAG_API_TOKEN") or _kept_token("api-token")
@@ -226,3 +231,58 @@ def advice_api_tokens() -> list:
         t.strip() for t in _env("OVERSTAG_ADVICE_API_TOKEN").split(",") if t.strip()
     ]
     return tokens or [_kept_token("advice-api-token")]
+
+
+# --- Several servers (docs/cluster.md) -----------------------------------------
+# One Redis, shared by every Rasa server, turns on the conversation lock that holds
+# across servers and workers, and the channels' shared memory of deliveries.
+
+
+def redis_url() -> str:
+    return _env("OVERSTAG_REDIS_URL")
+
+
+def lock_lease_seconds() -> float:
+    """How long a conversation's lock outlives a server that stopped renewing it."""
+    return float(_env("OVERSTAG_LOCK_LEASE_SECONDS") or 10)
+
+
+def sanic_workers() -> int:
+    """Rasa's own variable: worker processes per Rasa server."""
+    try:
+        return int(_env("SANIC_WORKERS") or 1)
+    except ValueError:
+        return 0
+
+
+def server_instance() -> str:
+    """This process's name in shared claims: host, process and a random part, so a
+    restarted server never mistakes an earlier one's claims for its own."""
+    global _INSTANCE
+    if not _INSTANCE:
+        import secrets
+        import socket
+
+        _INSTANCE = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+    return _INSTANCE
+
+
+_INSTANCE = ""
+
+
+def cluster_problems() -> list:
+    problems = []
+    workers = sanic_workers()
+    if workers < 1:
+        problems.append("SANIC_WORKERS must be a whole number of at least 1.")
+    elif workers > 1 and not redis_url():
+        problems.append(
+            "SANIC_WORKERS above 1 needs OVERSTAG_REDIS_URL: without the shared lock "
+            "two workers could answer one conversation at once."
+        )
+    url = redis_url()
+    if url and not url.startswith(("redis://", "rediss://", "unix://")):
+        problems.append(
+            "OVERSTAG_REDIS_URL must be a redis://, rediss:// or unix:// URL."
+        )
+    return problems

@@ -6,21 +6,25 @@ A test that uses a server, a browser or the trained model is marked
 
 from __future__ import annotations
 
-import glob
-import os
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any, Dict
 
 import pytest
 
-from support.servers import MODEL, ROOT, Servers, free_port
+from support.servers import MODEL, ROOT, Servers
 
 # fixtures that start processes or load the model; modules that start their own
 # servers mark themselves with `pytestmark = pytest.mark.integration`
-INTEGRATION_FIXTURES = {"servers", "channel_stack", "agent", "page", "postgres_url"}
+INTEGRATION_FIXTURES = {
+    "servers",
+    "channel_stack",
+    "agent",
+    "page",
+    "postgres_url",
+    "redis_url",
+}
 
 
 def pytest_collection_modifyitems(items: list) -> None:
@@ -73,61 +77,29 @@ def agent():
     return Agent.load(str(MODEL))
 
 
-def _bin(name):
-    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
-    return found[-1] if found else shutil.which(name)
-
-
 @pytest.fixture(scope="session")
 def postgres_url():
     """A throw-away PostgreSQL cluster on loopback, as Debian installs it."""
-    if not _bin("initdb"):
+    from scripts.local_services import Postgres, postgres_binary
+
+    if not postgres_binary("initdb"):
         pytest.skip(
             "PostgreSQL is not installed (make test installs it when run as root)"
         )
     # not under pytest's tmp dir: the postgres user must be able to reach it
-    base = Path(tempfile.mkdtemp(prefix="overstag-pg-"))
-    data, port = base / "data", free_port()
-    as_owner = []
-    if os.geteuid() == 0:  # initdb refuses to run as root
-        shutil.chown(base, "postgres")
-        as_owner = ["runuser", "-u", "postgres", "--"]
+    server = Postgres(Path(tempfile.mkdtemp(prefix="overstag-pg-"))).start()
+    yield server.url
+    server.stop()
+    shutil.rmtree(server.base, ignore_errors=True)
 
-    def run(*cmd):
-        return subprocess.run(
-            as_owner + list(cmd), check=True, capture_output=True, text=True
-        )
 
-    run(
-        _bin("initdb"),
-        "-D",
-        str(data),
-        "--auth=trust",
-        "-U",
-        "overstag",
-        "--encoding=UTF8",
-    )
-    run(
-        _bin("pg_ctl"),
-        "-D",
-        str(data),
-        "-w",
-        "-l",
-        str(base / "log"),
-        "-o",
-        f"-p {port} -k {base} -c listen_addresses=127.0.0.1",
-        "start",
-    )
-    run(
-        _bin("createdb"),
-        "-h",
-        "127.0.0.1",
-        "-p",
-        str(port),
-        "-U",
-        "overstag",
-        "overstag",
-    )
-    yield f"postgresql://overstag@127.0.0.1:{port}/overstag"
-    run(_bin("pg_ctl"), "-D", str(data), "-m", "fast", "stop")
-    shutil.rmtree(base, ignore_errors=True)
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A throw-away Redis on loopback (Debian's redis-server)."""
+    from scripts.local_services import Redis
+
+    if not shutil.which("redis-server"):
+        pytest.skip("Redis is not installed (make test installs it when run as root)")
+    server = Redis(tmp_path_factory.mktemp("redis")).start()
+    yield server.url
+    server.stop()

@@ -124,10 +124,46 @@
     }
     if (entry.role === 'bot' && entry.text) node.appendChild(copyButton(entry.text));
     if (entry.role === 'bot' && isEmail(entry.email)) node.appendChild(downloadsEl(entry.email));
+    if (entry.role === 'bot' && entry.progress) node.appendChild(chartEl(entry.progress));
     if (entry.role === 'bot' && entry.buttons && entry.buttons.length) {
       node.appendChild(choicesEl(entry, index));
     }
     return node;
+  }
+
+  // The rubric items over the user's sessions, drawn here as SVG (no chart library).
+  const SVG = 'http://www.w3.org/2000/svg';
+  function svg(tag, attrs) {
+    const node = document.createElementNS(SVG, tag);
+    Object.keys(attrs).forEach((k) => node.setAttribute(k, String(attrs[k])));
+    return node;
+  }
+
+  function chartEl(progress) {
+    const wrap = h('figure', 'chart');
+    const width = 320, height = 120, pad = 16;
+    const count = progress.sessions.length;
+    const x = (i) => pad + (count < 2 ? 0 : (i * (width - 2 * pad)) / (count - 1));
+    const y = (v) => height - pad - (v * (height - 2 * pad)) / 2;
+    const plot = svg('svg', { viewBox: '0 0 ' + width + ' ' + height, role: 'img', class: 'chart-plot' });
+    const title = svg('title', {});
+    title.textContent = progress.sessions.map((s) => s.date + ' ' + s.label).join(', ');
+    plot.appendChild(title);
+    [0, 1, 2].forEach((v) => plot.appendChild(svg('line', { x1: pad, x2: width - pad, y1: y(v), y2: y(v), class: 'chart-grid' })));
+    const legend = h('figcaption', 'chart-legend');
+    progress.items.forEach((item, n) => {
+      const points = progress.sessions
+        .map((s, i) => (typeof s.scores[item.id] === 'number' ? x(i) + ',' + y(s.scores[item.id]) : null))
+        .filter(Boolean);
+      if (!points.length) return;
+      const series = 'chart-series-' + n;
+      plot.appendChild(svg('polyline', { points: points.join(' '), class: 'chart-line ' + series, 'data-item': item.id }));
+      const key = h('span', 'chart-key ' + series, item.label);
+      legend.appendChild(key);
+    });
+    wrap.appendChild(plot);
+    wrap.appendChild(legend);
+    return wrap;
   }
 
   function choicesEl(entry, index) {
@@ -318,6 +354,15 @@
     };
   }
 
+  // PROGRESS_SCHEMA: the rehearsal scores over sessions, for the chart
+  function readProgress(custom) {
+    const p = custom && custom.overstag_progress;
+    if (!p || !Array.isArray(p.items) || !Array.isArray(p.sessions)) return null;
+    const items = p.items.filter((i) => i && typeof i.id === 'string' && typeof i.label === 'string');
+    const sessions = p.sessions.filter((s) => s && s.scores && typeof s.scores === 'object');
+    return { items, sessions: sessions.map((s) => ({ date: String(s.date), label: String(s.label), scores: s.scores })) };
+  }
+
   // the answer of conversations/<id>: the history, user messages included
   function readHistory(data) {
     if (!data || !Array.isArray(data.messages)) return [];
@@ -350,12 +395,14 @@
     if (!m || typeof m !== 'object') return null;
     const email = readEmail(m.custom);
     if (email) return { role: 'bot', text: '', email };
+    const progress = readProgress(m.custom);
     const texts = [m.text, m.custom && m.custom.text].filter((t) => typeof t === 'string' && t.trim());
     const buttons = (Array.isArray(m.buttons) ? m.buttons : [])
       .filter((b) => b && (b.title || b.payload))
       .map((b) => ({ title: String(b.title || b.payload), payload: String(b.payload || b.title) }));
-    if (!texts.length && !buttons.length) return null;
+    if (!texts.length && !buttons.length) return progress ? { role: 'bot', text: '', progress } : null;
     const entry = { role: 'bot', text: texts.join('\n\n') };
+    if (progress) entry.progress = progress;
     if (buttons.length) Object.assign(entry, { buttons, used: false });
     return entry;
   }
@@ -370,6 +417,7 @@
         last.text = r.email.subject + '\n\n' + r.email.body.trim();
         last.email = r.email;
       }
+      else if (r.progress && !r.text && last && last.text && !last.progress) last.progress = r.progress;
       else merged.push(r);
     });
     return merged;

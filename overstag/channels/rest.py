@@ -96,12 +96,15 @@ class CheckedRestInput(InputChannel):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         return cls()
 
+    def conversation_key(self, request: Request, sender: str) -> str:
+        """The conversation `sender` names, before any check (for its queue place)."""
+        return ids.namespaced("rest", tools.tool_of(request), sender)
+
     async def conversation_for(self, request: Request, sender: str) -> str:
         """The conversation a request's `sender` names, for the caller: here the
         sender in the namespace of the calling tool (overstag/channels/tools.py);
         BadInputError (401) for a tool that did not prove who it is."""
-        tool = tools.tool_of(request)
-        conversation_id = ids.namespaced("rest", tool, sender)
+        conversation_id = self.conversation_key(request, sender)
         await asyncio.to_thread(
             storage().accounts.claim, conversation_id, conversation_id, "rest"
         )
@@ -140,39 +143,64 @@ class CheckedRestInput(InputChannel):
 
         @blueprint.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            locks = getattr(getattr(request.app.ctx, "agent", None), "lock_store", None)
+            reserve = getattr(locks, "reserve", None)
             try:
                 fields = parse_request(request)
+                if reserve is not None:
+                    # the message's place in its conversation's queue: now
+                    await reserve(
+                        self.conversation_key(request, fields["sender"]),
+                        fields["message_id"],
+                    )
                 conversation_id = await self.conversation_for(request, fields["sender"])
             except BadInputError as problem:
+                if reserve is not None:
+                    await locks.release_reserved()
                 return _error(problem.status, problem.message)
-            collector = CollectingOutputChannel()
-            extra = {"message_id": fields["message_id"]} if fields["message_id"] else {}
             try:
-                with turn_guard.watch(fields["message_id"]) as outcome:
-                    await on_new_message(
-                        UserMessage(
-                            fields["message"],
-                            collector,
-                            conversation_id,
-                            input_channel=self.name(),
-                            **extra,
-                        )
-                    )
-            except StorageUnavailableError as error:
-                return storage_unavailable(request, error)
-            except CancelledError:
-                logger.error("Timed out handling a message")
-            except Exception as error:
-                # the type only: an exception's text can quote the conversation
-                logger.error("Failed to handle a message (%s)", type(error).__name__)
-            if outcome.unavailable:
-                return response.json(
-                    {"error": outcome.reply, "reason": "action_server_unavailable"},
-                    status=503,
-                    headers={"Retry-After": "5"},
+                return await self._answer(
+                    request, fields, conversation_id, on_new_message
                 )
-            if not collector.messages:
-                return _error(503, "The assistant did not answer; please try again.")
-            return response.json(collector.messages)
+            finally:
+                if reserve is not None:
+                    await locks.release_reserved()
 
         return blueprint
+
+    async def _answer(
+        self,
+        request: Request,
+        fields: Dict[str, Any],
+        conversation_id: str,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> HTTPResponse:
+        collector = CollectingOutputChannel()
+        extra = {"message_id": fields["message_id"]} if fields["message_id"] else {}
+        try:
+            with turn_guard.watch(fields["message_id"]) as outcome:
+                await on_new_message(
+                    UserMessage(
+                        fields["message"],
+                        collector,
+                        conversation_id,
+                        input_channel=self.name(),
+                        **extra,
+                    )
+                )
+        except StorageUnavailableError as error:
+            return storage_unavailable(request, error)
+        except CancelledError:
+            logger.error("Timed out handling a message")
+        except Exception as error:
+            # the type only: an exception's text can quote the conversation
+            logger.error("Failed to handle a message (%s)", type(error).__name__)
+        if outcome.unavailable:
+            return response.json(
+                {"error": outcome.reply, "reason": "action_server_unavailable"},
+                status=503,
+                headers={"Retry-After": "5"},
+            )
+        if not collector.messages:
+            return _error(503, "The assistant did not answer; please try again.")
+        return response.json(collector.messages)

@@ -27,8 +27,6 @@ import asyncio
 import json
 import logging
 import re
-import time
-from collections import OrderedDict
 from http import HTTPStatus
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Set, Text, Tuple
 
@@ -40,10 +38,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
-from overstag import settings
+from overstag import payloads, settings
 from overstag.accounts import ids
 from overstag.channels import input_checks
 from overstag.channels.ownership import owned
+from overstag.cluster.recent import SharedRecentKeys
 from overstag.facts import MAX_MESSAGE_CHARS, MAX_SENDER_CHARS
 
 logger = logging.getLogger(__name__)
@@ -62,31 +61,6 @@ RETRY_WINDOW = 3600.0  # Slack retries for up to about an hour
 def to_mrkdwn(text: str) -> str:
     """Our messages use Markdown **bold**; Slack's mrkdwn uses *bold*."""
     return re.sub(r"\*\*(.+?)\*\*", r"*\1*", text, flags=re.DOTALL)
-
-
-class RecentKeys:
-    """Keys seen in the last `ttl` seconds, bounded in size.
-
-    `add` says whether a key is new.
-    """
-
-    def __init__(self, ttl: float = RETRY_WINDOW, size: int = 20_000) -> None:
-        self.ttl, self.size = ttl, size
-        self._seen: "OrderedDict[str, float]" = OrderedDict()
-
-    def add(self, *keys: Optional[str]) -> bool:
-        now = time.monotonic()
-        while self._seen and (
-            len(self._seen) > self.size
-            or next(iter(self._seen.values())) < now - self.ttl
-        ):
-            self._seen.popitem(last=False)
-        keys = tuple(k for k in keys if k)
-        if any(k in self._seen for k in keys):
-            return False
-        for key in keys:
-            self._seen[key] = now
-        return True
 
 
 class OverstagSlackBot(SlackBot):
@@ -112,6 +86,13 @@ class OverstagSlackBot(SlackBot):
         kwargs.pop("as_user", None)
         kwargs.pop("type", None)
         await super()._post_message(channel, **kwargs)
+
+    async def send_custom_json(
+        self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any
+    ) -> None:
+        if payloads.is_own(json_message):
+            return
+        await super().send_custom_json(recipient_id, json_message, **kwargs)
 
     async def send_text_message(
         self, recipient_id: Text, text: Text, **kwargs: Any
@@ -190,7 +171,7 @@ class OverstagSlackInput(SlackInput):
             conversation_granularity="thread",
         )
         self.api_url = api_url or settings.slack_api_url()
-        self.seen = RecentKeys()
+        self.seen = SharedRecentKeys(RETRY_WINDOW, "slack")
         self.threads: Set[str] = set()  # conversations Overstag takes part in, by id
         self.tasks: Set[asyncio.Task] = (
             set()
@@ -331,7 +312,7 @@ class OverstagSlackInput(SlackInput):
             ):
                 return response.text("ignored")
         # one message can arrive as a retry, or as both `app_mention` and `message`
-        if not self.seen.add(
+        if not await self.seen.add(
             f"msg:{channel}:{ts}", f"event:{body.get('event_id') or ''}"
         ):
             logger.info(
@@ -389,7 +370,7 @@ class OverstagSlackInput(SlackInput):
         value = self._get_interactive_response(actions[0])
         if not isinstance(value, str) or not value:
             return response.text("ignored")  # e.g. a link button
-        if not self.seen.add(
+        if not await self.seen.add(
             f"action:{payload.get('trigger_id') or actions[0].get('action_ts')}"
         ):
             return response.text("duplicate", headers={"X-Slack-No-Retry": "1"})

@@ -43,14 +43,15 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from overstag import settings
+from overstag import payloads, settings
 from overstag.accounts import ids
 from overstag.channels import input_checks
 from overstag.channels.ownership import owned
-from overstag.channels.slack import RecentKeys
+from overstag.cluster.recent import SharedRecentKeys
 from overstag.facts import MAX_MESSAGE_CHARS, MAX_SENDER_CHARS
 
 logger = logging.getLogger(__name__)
+RETRY_WINDOW = 3600.0  # a re-delivered activity is answered once within this
 
 BOT_FRAMEWORK_ISSUER = "https://api.botframework.com"
 BOT_FRAMEWORK_SCOPE = "https://api.botframework.com/.default"
@@ -240,6 +241,13 @@ class TeamsBot(BotFramework):
         except Exception as error:
             logger.error("Could not reach the Bot Connector at %s: %s", url, error)
 
+    async def send_custom_json(
+        self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any
+    ) -> None:
+        if payloads.is_own(json_message):
+            return
+        await super().send_custom_json(recipient_id, json_message, **kwargs)
+
     async def send_text_message(
         self, recipient_id: Text, text: Text, **kwargs: Any
     ) -> None:
@@ -343,7 +351,7 @@ class TeamsInput(BotFrameworkInput):
         self.key_source = key_source or OpenIdKeySource(settings.teams_openid_url())
         self.tokens = tokens or BotTokenProvider(app_id, app_password, tenant_id)
         self.buttons, self.issuer = buttons, issuer
-        self.seen = RecentKeys()
+        self.seen = SharedRecentKeys(RETRY_WINDOW, "teams")
         self.offered: Dict[
             str, Dict[str, str]
         ] = {}  # conversation -> button title -> payload
@@ -553,7 +561,7 @@ class TeamsInput(BotFrameworkInput):
                     },
                     status=400,
                 )
-            if not self.seen.add(
+            if not await self.seen.add(
                 f"{activity['conversation']['id']}:{activity.get('id') or ''}"
                 if activity.get("id")
                 else None

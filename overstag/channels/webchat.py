@@ -42,6 +42,9 @@ class WebChatInput(CheckedRestInput):
     def name(cls) -> Text:
         return "chat"
 
+    def conversation_key(self, request: Request, sender: str) -> str:
+        return sender
+
     async def conversation_for(self, request: Request, sender: str) -> str:
         """Only a conversation the server issued to the signed-in user."""
         conversation_id = await sign_in.owned_conversation(request, sender)

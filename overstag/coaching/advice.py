@@ -83,11 +83,18 @@ def _advice(
     )
 
 
+def _respecting_a_no(categories: List[str]) -> List[str]:
+    """A firm no heard first is still a no when other concerns come with it: no
+    persuasion for the others. Heard after a concern, it is coached beside it."""
+    return [REFUSAL] if categories[:1] == [REFUSAL] else categories
+
+
 def coach(
     content: Content, categories: List[str], lang: str, shown: Shown
 ) -> List[Advice]:
     """First advice for newly raised objections: three offers for one, two each for
     several."""
+    categories = _respecting_a_no(categories)
     offers = 3 if len(categories) == 1 else 2
     for category in categories:
         # the same objection raised again starts afresh rather than running dry
@@ -102,7 +109,10 @@ def another(
 ) -> List[Advice]:
     """One more, unseen, suggestion per category; empty when all have been shown."""
     offered: Set[str] = set()
-    found = (_advice(content, c, lang, shown, 1, offered) for c in categories)
+    found = (
+        _advice(content, c, lang, shown, 1, offered)
+        for c in _respecting_a_no(categories)
+    )
     return [a for a in found if a]
 
 

@@ -138,6 +138,20 @@ def _concession_problems(content: Content) -> List[str]:
     return found
 
 
+def _refusal_concession_problems(content: Content, ids: List[str]) -> List[str]:
+    """A firm no gets no persuasion: only concessions marked `door_opener`."""
+    persuading = [
+        cid
+        for cid in ids
+        if cid in content.concessions
+        and _get(content.concessions[cid], "door_opener") is not True
+    ]
+    found = [f"{REFUSAL}: offers persuasion {persuading}"] if persuading else []
+    if not ids:
+        found.append(f"{REFUSAL}: needs a door-opener among its concessions")
+    return found
+
+
 def _objection_problems(content: Content) -> List[str]:
     found: List[str] = []
     for category in CATEGORIES:
@@ -154,7 +168,9 @@ def _objection_problems(content: Content) -> List[str]:
         unknown = [cid for cid in ids if cid not in content.concessions]
         if unknown:
             found.append(f"{category}: unknown concessions {unknown}")
-        if len(set(ids)) < MINIMUM["concessions"]:
+        if category == REFUSAL:
+            found += _refusal_concession_problems(content, ids)
+        elif len(set(ids)) < MINIMUM["concessions"]:
             needed = MINIMUM["concessions"]
             found.append(f"{category}: needs {needed} concessions, has {len(set(ids))}")
         for lang in LANGUAGES:

@@ -4,7 +4,7 @@ Reminders live in the database (overstag/storage/interviews.py), not in Rasa's
 in-memory scheduler: Rasa's own `ReminderScheduled` jobs are lost when the
 server restarts, and Rasa drops them anyway once the conversation's session has
 expired, which is always the case days after an interview. A small loop claims
-due reminders (each exactly once, even with several servers) and runs
+due reminders (each by one server, for a lease it renews) and runs
 `action_follow_up_reminder` in the reminder's conversation, so the message lands
 in the conversation like any other. The web page picks such messages up with
 `pushed_messages`. The same loop applies the retention periods once an hour
@@ -29,20 +29,35 @@ logger = logging.getLogger(__name__)
 RETENTION_EVERY = 3600  # seconds
 
 
-async def deliver_due(agent: Any, now: Optional[dt.datetime] = None) -> int:
-    """Runs the reminder action for every due reminder; returns how many went out."""
+async def deliver_due(
+    agent: Any, now: Optional[dt.datetime] = None, owner: Optional[str] = None
+) -> int:
+    """Runs the reminder action for every due reminder; returns how many went out.
+
+    Each reminder is claimed by this server for a lease, renewed before it is
+    delivered; a server that dies lets its claims expire and another takes them
+    over. A reminder the conversation already shows as delivered (its server died
+    after delivering, before marking it) is marked, not delivered again.
+    """
     stored = storage().interviews
     accounts = storage().accounts
     now = now or clock.now()
+    owner = owner or settings.server_instance()
+    lease = settings.reminder_lease()
     delivered = 0
-    for reminder in await asyncio.to_thread(stored.claim_due, now):
+    for reminder in await asyncio.to_thread(stored.claim_due, now, owner, lease):
+        renewed = await asyncio.to_thread(
+            stored.renew_claim, reminder["id"], owner, clock.now() + lease
+        )
+        if not renewed:
+            continue  # another server took it over
         done = False
         try:
             # on the web, in the conversation the user has open, not the old one
             target = await asyncio.to_thread(
                 accounts.latest_web_conversation, reminder["conversation_id"]
             )
-            await conversations.run_action(
+            ran = await conversations.run_action(
                 agent,
                 target,
                 REMINDER_ACTION,
@@ -50,7 +65,7 @@ async def deliver_due(agent: Any, now: Optional[dt.datetime] = None) -> int:
                 str(reminder["id"]),
             )
             done = True
-            delivered += 1
+            delivered += int(ran)
         except Exception as error:
             logger.error(
                 "Reminder %s could not be delivered (%s); it stays due.",
@@ -58,7 +73,9 @@ async def deliver_due(agent: Any, now: Optional[dt.datetime] = None) -> int:
                 type(error).__name__,
             )
         finally:
-            await asyncio.to_thread(stored.finish_delivery, reminder["id"], done, now)
+            await asyncio.to_thread(
+                stored.finish_delivery, reminder["id"], done, now, owner
+            )
     return delivered
 
 
@@ -80,9 +97,8 @@ async def expire_old_data() -> None:
 
 
 async def run_forever(app: Any) -> None:
-    released = await asyncio.to_thread(storage().interviews.release_interrupted)
-    if released:
-        logger.info("%s reminder(s) interrupted by a restart are due again.", released)
+    # no release at start: another server may be delivering; expired claims are
+    # taken over by the next pass of whichever server comes first
     # the first pass ten minutes after start, not during it: it reads every
     # conversation
     expired_at = time.monotonic() - RETENTION_EVERY + 600

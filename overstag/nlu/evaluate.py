@@ -167,13 +167,39 @@ def score(examples: List[Example], parses: List[Dict], name: str = "nlu") -> Dic
     }
 
 
+RECALLED_MOVES = ("move_pressure", "move_explore")
+
+
+def read_in_rehearsal(
+    examples: List[Example], parses: List[Dict], lang: str
+) -> Dict[str, float]:
+    """Recall of the moves that matter most, as a rehearsal turn reads them (the
+    classifier's moves plus the open-question rule of overstag.rehearsal.turns)."""
+    from overstag.rehearsal.turns import moves_in
+
+    recall = {}
+    for move in RECALLED_MOVES:
+        hits = [
+            move in moves_in({**parse, "text": text}, lang)
+            for (text, gold), parse in zip(examples, parses, strict=True)
+            if move in gold.split("+")
+        ]
+        recall[move] = round(sum(hits) / len(hits), 4) if hits else None
+    return recall
+
+
 def evaluate(
     model: str, languages: Sequence[str] = ("en", "nl"), name: str = "nlu"
 ) -> Dict[str, Dict]:
     results = {}
     for lang in languages:
         examples = heldout_examples(lang, name=name)
-        results[lang] = score(examples, predict(model, [t for t, _ in examples]), name)
+        parses = predict(model, [t for t, _ in examples])
+        results[lang] = score(examples, parses, name)
+        if name == "moves":
+            results[lang]["recall_in_rehearsal"] = read_in_rehearsal(
+                examples, parses, lang
+            )
     return results
 
 
@@ -252,6 +278,15 @@ def report(name: str, results: Dict[str, Dict], focus: str = "objections") -> st
             )
             + f"would ask first {r['asks_instead']:.3f}"
         )
+        if r.get("recall_in_rehearsal"):
+            lines.append(
+                "  recall as a rehearsal reads the moves: "
+                + ", ".join(
+                    f"{_short(move)} {value:.3f}"
+                    for move, value in r["recall_in_rehearsal"].items()
+                    if value is not None
+                )
+            )
         header = " " * 10 + " ".join(f"{_short(label):>8}" for label in r["labels"])
         lines.append(header)
         for label, row in zip(r["labels"], r["confusion"], strict=True):

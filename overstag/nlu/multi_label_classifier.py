@@ -1,8 +1,10 @@
 """An intent classifier that hears every objection in a message, in any combination.
 
 One logistic regression per single intent (one-vs-rest) on TF-IDF weighted
-bag-of-words and character n-gram features, trained once per mode: coaching
-never sees the interviewer's moves and rehearsal never sees the candidate's
+bag-of-words and character n-gram features, each featurizer's block
+l2-normalised on its own (as a TF-IDF vectoriser per featurizer would: normalised
+together, the many character n-grams drown the words), trained once per mode:
+coaching never sees the interviewer's moves and rehearsal never sees the candidate's
 objections, so neither mode's labels blur the other's.
 
 A message may voice several objections. A training example counts for its intent
@@ -51,6 +53,15 @@ WEIGHTS = "weights.npz"
 LABELS = "labels.json"
 
 
+def _block_widths(message: Message) -> List[int]:
+    """The width of each featurizer's sentence features, in the order they combine."""
+    return [
+        f.features.shape[1]
+        for f in message.features
+        if f.attribute == TEXT and f.is_sparse() and f.type == "sentence"
+    ]
+
+
 def _features(messages: List[Message], width: Optional[int] = None) -> sp.csr_matrix:
     rows = []
     for message in messages:
@@ -94,6 +105,8 @@ class MultiLabelIntentClassifier(IntentClassifier, GraphComponent):
             # one model per mode, each blind to the other mode's labels (prefix
             # excluded); the first group sets Rasa's intent
             "label_groups": {"coach": "move_", "rehearse": "objection_"},
+            # l2 normalisation per featurizer (word, char) rather than over all
+            "block_norm": True,
         }
 
     def __init__(
@@ -104,6 +117,7 @@ class MultiLabelIntentClassifier(IntentClassifier, GraphComponent):
         self._resource = resource
         self.pairs: set = set()
         self.idf: Optional[np.ndarray] = None
+        self.blocks: Optional[np.ndarray] = None  # width of each featurizer's block
         self.models: Dict[str, Dict[str, Any]] = {}  # group -> labels, coef, intercept
 
     @classmethod
@@ -130,12 +144,12 @@ class MultiLabelIntentClassifier(IntentClassifier, GraphComponent):
         # the pair intents the domain still lists (rehearsal moves)
         self.pairs = {e.get(INTENT) for e in examples if split in e.get(INTENT)}
         counts = _features(examples)
+        self.blocks = np.array(_block_widths(examples[0]), dtype=np.int64)
         extra_counts, extra_names = self._combinations(counts, names)
         counts = sp.vstack([counts, extra_counts]).tocsr()
         names = names + extra_names
-        tfidf = TfidfTransformer(sublinear_tf=True).fit(counts)
-        x = tfidf.transform(counts)
-        self.idf = tfidf.idf_
+        self.idf = TfidfTransformer(sublinear_tf=True).fit(counts).idf_
+        x = self._weigh(counts)
         for group, excluded in self.config["label_groups"].items():
             rows = [
                 i
@@ -216,7 +230,7 @@ class MultiLabelIntentClassifier(IntentClassifier, GraphComponent):
 
     def persist(self) -> None:
         with self._storage.write_to(self._resource) as directory:
-            arrays = {"idf": self.idf}
+            arrays = {"idf": self.idf, "blocks": self.blocks}
             for group, model in self.models.items():
                 arrays[f"{group}.coef"], arrays[f"{group}.intercept"] = (
                     model["coef"],
@@ -252,6 +266,7 @@ class MultiLabelIntentClassifier(IntentClassifier, GraphComponent):
             )
             return component
         component.idf, component.pairs = arrays["idf"], set(names["pairs"])
+        component.blocks = arrays["blocks"] if "blocks" in arrays.files else None
         # only the prediction layout is kept in memory (see _weights)
         component.models = {
             g: {
@@ -265,11 +280,26 @@ class MultiLabelIntentClassifier(IntentClassifier, GraphComponent):
 
     # -- prediction -------------------------------------------------------
     def _tfidf(self, messages: List[Message]) -> sp.csr_matrix:
-        x = _features(messages, len(self.idf))
-        x.data = 1.0 + np.log(x.data)  # sublinear term frequency, as in training
+        return self._weigh(_features(messages, len(self.idf)))
+
+    def _weigh(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+        """Sublinear tf times idf, l2-normalised per featurizer's block (or over all
+        features when block_norm is off or the model predates it)."""
+        x = counts.astype(np.float64).tocsr()
+        x.data = 1.0 + np.log(x.data)  # sublinear term frequency
         x = x.multiply(self.idf).tocsr()
+        if self.config["block_norm"] and self.blocks is not None:
+            # each stored value's row and block, then every row's norm per block
+            block_of = np.repeat(np.arange(len(self.blocks)), self.blocks)
+            rows = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
+            blocks = block_of[x.indices]
+            norms = np.zeros((x.shape[0], len(self.blocks)))
+            np.add.at(norms, (rows, blocks), x.data**2)
+            norms = np.sqrt(norms)
+            x.data = x.data / np.where(norms == 0, 1.0, norms)[rows, blocks]
+            return x
         norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1))).ravel()
-        return sp.diags(1.0 / np.where(norms == 0, 1.0, norms)) @ x
+        return (sp.diags(1.0 / np.where(norms == 0, 1.0, norms)) @ x).tocsr()
 
     def rank(
         self,

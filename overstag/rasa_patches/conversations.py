@@ -13,10 +13,26 @@ from overstag.payloads import pushed_message
 from overstag.rasa_patches import turn_guard
 
 
+def _already_ran(tracker: Any, action: str, slot: str, value: str) -> bool:
+    """Whether the conversation shows `action` run after `slot` was set to `value`."""
+    from rasa.shared.core.events import ActionExecuted, SlotSet
+
+    armed = False
+    for event in tracker.events:
+        if isinstance(event, SlotSet) and event.key == slot:
+            armed = event.value == value
+        elif armed and isinstance(event, ActionExecuted):
+            if event.action_name == action:
+                return True
+    return False
+
+
 async def run_action(
     agent: Any, conversation_id: str, action: str, slot: str, value: str
-) -> None:
-    """Sets `slot`, runs `action` in the conversation, then listens again."""
+) -> bool:
+    """Sets `slot`, runs `action` in the conversation, then listens again; False
+    when the conversation shows it ran for this value already (a run whose server
+    died before it could say so)."""
     from rasa.core.channels.channel import CollectingOutputChannel
     from rasa.core.policies.policy import PolicyPrediction
     from rasa.shared.core.constants import ACTION_LISTEN_NAME
@@ -28,6 +44,8 @@ async def run_action(
         tracker = await processor.fetch_tracker_and_update_session(
             conversation_id, output
         )
+        if _already_ran(tracker, action, slot, value):
+            return False
         tracker.update(SlotSet(slot, value))
         await processor.save_tracker(tracker)
         prediction = PolicyPrediction.for_action_name(agent.domain, action)
@@ -42,6 +60,7 @@ async def run_action(
             # back to listening, so that the next message meets the rules as usual
             tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
             await processor.save_tracker(tracker)
+        return True
 
 
 async def messages_after(

@@ -38,6 +38,12 @@ class Outcome:
 _current: ContextVar[Optional[Outcome]] = ContextVar("overstag_turn", default=None)
 
 
+def client_key() -> Optional[str]:
+    """The idempotency key of the message being handled, if the client sent one."""
+    outcome = _current.get()
+    return outcome.client_key if outcome is not None else None
+
+
 @contextlib.contextmanager
 def watch(client_key: Optional[str] = None) -> Iterator[Outcome]:
     """The outcome of the message handled inside the block."""

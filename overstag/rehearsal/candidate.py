@@ -12,11 +12,13 @@ from __future__ import annotations
 import copy
 import random
 from dataclasses import asdict, dataclass, field
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from overstag.facts import MOVES, REFUSAL
+from overstag.facts import MOVES, OFFER_MOVES, REFUSAL
 
 STAGES = ("refusing", "hesitant", "open", "agrees")
+# a promise to confirm in writing counts once the candidate is listening at all
+CONFIRMABLE = ("hesitant", "open", "agrees")
 
 
 @dataclass(frozen=True)
@@ -62,11 +64,17 @@ OUTCOMES = ("agreed", "walked_away", "accepted_no", "stopped")
 
 @dataclass
 class Turn:
+    """What one interviewer message did: the record every note, score, tip and
+    agreement is derived from, so that they cannot disagree."""
+
     text: str
     moves: List[str]
     effects: List[str]
     stage: str
     warmth: float
+    # each offer made: {"move", "effect" (fit, miss, ...), "agreements"}
+    offers: List[Dict[str, Any]] = field(default_factory=list)
+    accepted: List[str] = field(default_factory=list)  # concession ids accepted now
 
 
 @dataclass
@@ -82,7 +90,7 @@ class State:
     feedback: bool = True
     turns: List[Turn] = field(default_factory=list)
     used_lines: List[str] = field(default_factory=list)
-    agreements: List[str] = field(default_factory=list)
+    agreements: List[str] = field(default_factory=list)  # concession ids accepted
     confirmed: bool = False
     previous: Optional[Dict[str, Any]] = (
         None  # state before the last turn, for "try again"
@@ -100,6 +108,24 @@ class State:
     def did(self, effect: str) -> bool:
         return any(effect in turn.effects for turn in self.turns)
 
+    def offered(self) -> List[str]:
+        """Every move offered so far, in order."""
+        return [o["move"] for t in self.turns for o in t.offers]
+
+    def fitted(self, move: str) -> bool:
+        return any(
+            o["move"] == move and o["effect"] == "fit"
+            for t in self.turns
+            for o in t.offers
+        )
+
+    @property
+    def closing(self) -> bool:
+        """The candidate said yes and waits for the interviewer to confirm."""
+        return (
+            self.outcome is None and self.stage == "agrees" and self.category != REFUSAL
+        )
+
 
 def evaluate_moves(
     state: State, persona: Dict[str, Any], moves: List[str], confirms: bool
@@ -107,7 +133,7 @@ def evaluate_moves(
     """(move, effect) pairs: what each move did, for warmth, feedback and scores."""
     pairs: List[Tuple[str, str]] = []
     listened = state.did("empathize") or state.did("explore")
-    for move in (m for m in moves if m in MOVES):
+    for move in dict.fromkeys(m for m in moves if m in MOVES):
         if move in (
             "move_empathize",
             "move_explore",
@@ -129,7 +155,7 @@ def evaluate_moves(
         pairs.append((move, effect))
     if (
         confirms
-        and state.stage in ("open", "agrees")
+        and state.stage in CONFIRMABLE
         and all(e != "pressure" for _, e in pairs)
     ):
         pairs.append(("", "confirm"))
@@ -149,8 +175,7 @@ def warmth_change(state: State, pairs: List[Tuple[str, str]]) -> float:
             )
         elif effect == "fit":
             change += (
-                level.warm
-                * GAIN["fit_again" if move in state.agreements else "fit_first"]
+                level.warm * GAIN["fit_again" if state.fitted(move) else "fit_first"]
             )
         elif effect in ("explore", "purpose", "confirm"):
             change += level.warm * GAIN[effect]
@@ -168,32 +193,59 @@ def _stage_for(state: State, level: Difficulty) -> str:
     return STAGES[index]
 
 
+Concessions = Callable[[str, str], List[str]]
+
+
+def _as_named(move: str, text: str) -> List[str]:
+    return [move]
+
+
 def step(
     state: State,
     persona: Dict[str, Any],
     text: str,
     moves: List[str],
     confirms: bool = False,
+    concessions: Concessions = _as_named,
 ) -> State:
-    """The state after the interviewer's message, keeping the previous for a retry."""
+    """The state after the interviewer's message, keeping the previous for a retry.
+
+    `concessions(move, text)` names the concessions an offer in `text` amounts to
+    (content/rehearsal.yml `agreements`): what the candidate accepts when it fits.
+    """
     before = copy.deepcopy(state.to_dict())
     before["previous"] = None
     new = State.from_dict(copy.deepcopy(before))
     new.previous = before
+    closing = new.closing
     pairs = evaluate_moves(new, persona, moves, confirms)
     effects = [effect for _, effect in pairs]
     level = DIFFICULTIES[new.difficulty]
     new.warmth = round(new.warmth + warmth_change(new, pairs), 2)
-    new.agreements += [m for m, e in pairs if e == "fit" and m not in new.agreements]
+    offers = [
+        {"move": m, "effect": e, "agreements": concessions(m, text)}
+        for m, e in pairs
+        if m in OFFER_MOVES
+    ]
+    accepted = list(
+        dict.fromkeys(
+            c
+            for offer in offers
+            if offer["effect"] == "fit"
+            for c in offer["agreements"]
+            if c not in new.agreements
+        )
+    )
+    new.agreements += accepted
     new.confirmed = new.confirmed or "confirm" in effects
     if "accept_no" in effects:
         new.outcome = "accepted_no"
+    elif closing:
+        new.outcome = "agreed"  # the yes stands; this turn only confirms it (or not)
     elif new.warmth <= -level.patience:
         new.outcome = "walked_away"
     else:
         new.stage = _stage_for(new, level)
-        if new.stage == "agrees" and persona["category"] != REFUSAL:
-            new.outcome = "agreed"
     new.turns.append(
         Turn(
             text=text,
@@ -201,6 +253,8 @@ def step(
             effects=effects,
             stage=new.stage,
             warmth=new.warmth,
+            offers=offers,
+            accepted=accepted,
         )
     )
     return new
@@ -212,14 +266,15 @@ def retry(state: State) -> Optional[State]:
 
 
 def reply_key(state: State) -> str:
-    """Which of the persona's line sets answers the last turn."""
+    """Which of the persona's line sets answers the last turn; "agrees" opens the
+    closing phase, "goodbye" ends it."""
     if state.outcome == "accepted_no":
         return "accepts_no"
     if state.outcome == "walked_away":
         return "walks_away"
-    effects = state.turns[-1].effects if state.turns else []
     if state.outcome == "agreed":
-        return "agrees"
+        return "goodbye"
+    effects = state.turns[-1].effects if state.turns else []
     if "pressure" in effects:
         return "pressured"
     if ("miss" in effects or "backfire" in effects) and "fit" not in effects:
@@ -227,67 +282,52 @@ def reply_key(state: State) -> str:
     return state.stage
 
 
-def choose_line(state: State, lines: Dict[str, List[str]], key: str) -> str:
-    """A line of `key` not yet used in this session; seeded, so tests can rely on it."""
+def settled(state: State) -> List[str]:
+    """What a line may no longer ask for: every offer made, and a confirmation once
+    promised."""
+    return state.offered() + (["confirm"] if state.confirmed else [])
+
+
+def line_text(line: Any) -> str:
+    return line.get("text", "") if isinstance(line, dict) else line
+
+
+def _sayable(state: State, line: Any) -> bool:
+    asks = line.get("asks") if isinstance(line, dict) else None
+    return line_text(line) not in state.used_lines and asks not in settled(state)
+
+
+def choose_line(state: State, lines: Dict[str, List[Any]], key: str) -> str:
+    """A line of `key` not yet used in this session, never asking for what was
+    already offered or promised; seeded, so tests can rely on it."""
     rng = random.Random(f"{state.seed}:{len(state.turns)}:{key}")
-    fresh = [line for line in lines[key] if line not in state.used_lines]
+    fresh = [line for line in lines[key] if _sayable(state, line)]
     if not fresh:
         fresh = [
             line
             for stage in STAGES
             for line in lines.get(stage, [])
-            if line not in state.used_lines
+            if _sayable(state, line)
         ]
-    line = rng.choice(fresh) if fresh else rng.choice(lines[key])
+    if not fresh:
+        fresh = [line for line in lines[key] if not isinstance(line, dict)]
+    line = line_text(rng.choice(fresh))
     state.used_lines.append(line)
     return line
-
-
-RUBRIC = ("acknowledged", "explored", "fitting_concession", "confirmed", "no_pressure")
-
-
-def scores(state: State) -> Dict[str, int]:
-    """Rubric from domain.md, each 0 (missed), 1 (partly) or 2 (done)."""
-    pressure = sum(t.effects.count("pressure") for t in state.turns)
-    first_offer = next(
-        (
-            i
-            for i, t in enumerate(state.turns)
-            if {"fit", "miss", "backfire"} & set(t.effects)
-        ),
-        None,
-    )
-    acknowledged_first = any(
-        "empathize" in t.effects for t in state.turns[: (first_offer or 0) + 1]
-    )
-    refusal = state.category == REFUSAL
-    return {
-        "acknowledged": 2
-        if acknowledged_first
-        else (1 if state.did("empathize") else 0),
-        "explored": 2 if state.did("explore") else 0,
-        "fitting_concession": 2
-        if state.agreements and not state.did("backfire")
-        else (
-            1
-            if state.agreements
-            else (2 if refusal and state.outcome == "accepted_no" else 0)
-        ),
-        "confirmed": 2
-        if state.confirmed
-        else (2 if refusal and state.outcome == "accepted_no" else 0),
-        "no_pressure": 2 if pressure == 0 else (1 if pressure == 1 else 0),
-    }
 
 
 def hint_for(state: State, persona: Dict[str, Any]) -> str:
     """Key of the next thing worth trying."""
     if persona["category"] == REFUSAL:
         return "accept_no" if state.did("empathize") else "empathize"
+    if state.closing:
+        return "confirm"
     if not state.did("empathize"):
         return "empathize"
     if not state.did("explore"):
         return "explore"
     if not state.agreements:
-        return persona["fits"][0]
+        return next(
+            (m for m in persona["fits"] if m not in state.offered()), persona["fits"][0]
+        )
     return "confirm"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import zlib
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from overstag.coaching import content as coaching_content
 from overstag.coaching import messages as coaching_messages
@@ -23,7 +23,8 @@ from overstag.facts import (
     moves_of,
 )
 from overstag.nlu import intent_views
-from overstag.rehearsal import candidate, content, messages
+from overstag.payloads import PROGRESS_KEY
+from overstag.rehearsal import candidate, content, messages, review
 from overstag.rehearsal.candidate import State
 from overstag.storage import storage
 from overstag.turn import Reply, Turn
@@ -32,11 +33,15 @@ logger = logging.getLogger(__name__)
 Running = Tuple[State, int]  # the candidate's state and the stored session's id
 
 
-def moves_in(message: Dict[str, Any]) -> List[str]:
+def moves_in(message: Dict[str, Any], lang: str) -> List[str]:
     """The interviewer's moves, read with rehearsal's labels; a button or a test may
-    name one directly."""
+    name one directly. An open question counts as exploring unless it pushes."""
     named = moves_of((message.get("intent") or {}).get("name"))
-    return named or intent_views.rehearsal_moves(message)
+    moves = named or intent_views.rehearsal_moves(message)
+    asks = content.load().asks_openly(message.get("text") or "", lang)
+    if asks and not {"move_explore", "move_pressure"} & set(moves):
+        moves = [*moves, "move_explore"]
+    return moves
 
 
 def running(turn: Turn) -> Optional[Running]:
@@ -56,31 +61,49 @@ def _keep(state: State, session: int) -> Reply:
 
 
 def _finish(state: State, session: int, outcome: Optional[str] = None) -> Reply:
-    """Scorecard, stored session, back to coach mode."""
+    """Scorecard (text and `overstag_scorecard`), stored session, back to coach mode."""
     texts = content.load()
     persona = texts.personas[state.persona]
-    state.outcome = state.outcome or outcome or "stopped"
-    scores = candidate.scores(state)
-    reply = Reply().say(
-        messages.scorecard(texts, state, persona, scores),
-        coaching_messages.buttons(
-            coaching_content.load(), state.lang, coaching_messages.AFTER_REHEARSAL
-        ),
-    )
-    turns = [
-        {"moves": t.moves, "effects": t.effects, "stage": t.stage} for t in state.turns
-    ]
-    try:
-        storage().rehearsals.finish(
-            session, state.outcome, scores, state.agreements, turns
-        )
-    except Exception as error:
-        logger.error("Could not store rehearsal %s (%s)", session, type(error).__name__)
-    return (
-        reply.set(REHEARSAL_SLOT, None)
+    done = (
+        Reply()
+        .set(REHEARSAL_SLOT, None)
         .set(MODE_SLOT, MODE_COACH)
         .set(LANGUAGE_SLOT, state.lang)
     )
+    buttons = coaching_messages.buttons(
+        coaching_content.load(), state.lang, coaching_messages.AFTER_REHEARSAL
+    )
+    if not state.turns:
+        # nothing was practised: no scorecard, and no session in the progress
+        _store(lambda: storage().rehearsals.discard(session), session)
+        return done.say(texts.text("scorecard", "stopped_early", state.lang), buttons)
+    # a yes stands when the interviewer stops during the closing phase
+    state.outcome = (
+        state.outcome or ("agreed" if state.closing else outcome) or "stopped"
+    )
+    found = review.review(state)
+    tips = messages.tip_texts(texts, state, persona, found)
+    turns = [
+        {"moves": t.moves, "effects": t.effects, "stage": t.stage} for t in state.turns
+    ]
+    _store(
+        lambda: storage().rehearsals.finish(
+            session, state.outcome, found.scores, found.agreements, turns
+        ),
+        session,
+    )
+    return done.say(
+        messages.scorecard(texts, state, persona, found, tips),
+        buttons,
+        json_message=messages.scorecard_payload(state, found, tips),
+    )
+
+
+def _store(write: Callable[[], None], session: int) -> None:
+    try:
+        write()
+    except Exception as error:
+        logger.error("Could not store rehearsal %s (%s)", session, type(error).__name__)
 
 
 def not_running(turn: Turn) -> Reply:
@@ -103,9 +126,10 @@ def start(turn: Turn) -> Reply:
     category = texts.category_in(turn.text) or (coached[0] if from_button else None)
     difficulty = texts.difficulty_in(turn.text) or "normal"
     rehearsals = storage().rehearsals
-    earlier = len(rehearsals.of(turn.owner, finished=False))
-    seed = zlib.crc32(f"{turn.sender_id}:{earlier}".encode())
-    persona = texts.pick(category, seed)
+    earlier = rehearsals.of(turn.owner, finished=False)
+    seed = zlib.crc32(f"{turn.owner}:{len(earlier)}".encode())
+    last = [s["persona"] for s in earlier if not category or s["category"] == category]
+    persona = texts.pick(category, seed, avoid=last[-1:])
     state = State(
         persona=persona["id"],
         category=persona["category"],
@@ -129,8 +153,7 @@ def start(turn: Turn) -> Reply:
             difficulty=level,
         )
     )
-    opening = side["lines"]["refusing"][0]
-    state.used_lines.append(opening)
+    opening = candidate.choose_line(state, side["lines"], "refusing")
     reply.say(
         texts.text("texts", "candidate", lang, name=side["name"], line=opening),
         _rehearsal_buttons(lang),
@@ -150,9 +173,15 @@ def answer(turn: Turn, state: State, session: int) -> Reply:
     texts = content.load()
     persona = texts.personas[state.persona]
     text = turn.text
-    moves = moves_in(turn.message)
-    confirms = texts.confirms(text, state.lang)
-    state = candidate.step(state, persona, text, moves, confirms=confirms)
+    moves = moves_in(turn.message, state.lang)
+    confirms = (
+        texts.confirms_when_asked(text, state.lang)
+        if state.closing
+        else texts.confirms(text, state.lang)
+    )
+    state = candidate.step(
+        state, persona, text, moves, confirms=confirms, concessions=texts.concessions_in
+    )
     key = candidate.reply_key(state)
     said = [messages.candidate_line(texts, state, persona, key)]
     if state.feedback:
@@ -180,11 +209,7 @@ def retry(turn: Turn, state: State, session: int) -> Reply:
     # lines already spoken stay spoken, so the candidate does not repeat itself
     earlier.used_lines = state.used_lines
     side = texts.personas[state.persona][state.lang]
-    last_line = (
-        state.used_lines[-2]
-        if len(state.used_lines) > 1
-        else side["lines"]["refusing"][0]
-    )
+    last_line = state.used_lines[-2] if len(state.used_lines) > 1 else ""
     said = texts.text(
         "texts", "candidate", state.lang, name=side["name"], line=last_line
     )
@@ -207,7 +232,12 @@ def stop(turn: Turn, state: State, session: int) -> Reply:
 
 
 def progress(turn: Turn) -> Reply:
-    lang = turn.language
+    """The user's progress over all their conversations, with the chart's data once
+    there are two sessions to compare."""
+    lang, texts = turn.language, content.load()
     sessions = storage().rehearsals.of(turn.owner)
-    text = messages.progress(content.load(), sessions, lang)
-    return Reply().say(text).set(LANGUAGE_SLOT, lang)
+    text = messages.progress(texts, sessions, lang)
+    chart = messages.progress_payload(texts, sessions, lang)
+    if len(chart[PROGRESS_KEY]["sessions"]) < 2:
+        return Reply().say(text).set(LANGUAGE_SLOT, lang)
+    return Reply().say(text, json_message=chart).set(LANGUAGE_SLOT, lang)

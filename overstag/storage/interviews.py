@@ -18,6 +18,7 @@ from overstag.clock import as_utc
 from overstag.facts import MAX_CANDIDATE_NAME_CHARS, MAX_OUTLET_CHARS, MAX_SENDER_CHARS
 from overstag.storage.accounts import owned_by
 from overstag.storage.tables import interviews as interviews_table
+from overstag.storage.tables import reminder_claims as claims_table
 from overstag.storage.tables import reminders as reminders_table
 
 
@@ -178,25 +179,49 @@ class Interviews:
             )
 
     # -- delivery (called from the Rasa server) ----------------------------------
-    def claim_due(self, now: dt.datetime, limit: int = 50) -> List[Dict[str, Any]]:
-        """Due reminders, each handed to one caller only, even with several servers."""
+    def claim_due(
+        self,
+        now: dt.datetime,
+        owner: str,
+        lease: dt.timedelta,
+        limit: int = 50,
+    ) -> List[Dict[str, Any]]:
+        """Due reminders, each claimed by one server until `now + lease`: pending
+        ones, and those whose claim expired because its server stopped renewing it."""
+        claimed_ids = sa.select(claims_table.c.reminder_id)
+        expired = claimed_ids.where(claims_table.c.expires_at < now)
+        due = sa.or_(
+            sa.and_(
+                reminders_table.c.state == "pending", reminders_table.c.due_at <= now
+            ),
+            sa.and_(
+                reminders_table.c.state == "delivering",
+                sa.or_(
+                    reminders_table.c.id.in_(expired),
+                    reminders_table.c.id.not_in(claimed_ids),
+                ),
+            ),
+        )
         with self.engine.connect() as connection:
-            due = (
+            rows = (
                 connection.execute(
                     sa.select(reminders_table)
-                    .where(
-                        reminders_table.c.state == "pending",
-                        reminders_table.c.due_at <= now,
-                    )
+                    .where(due)
                     .order_by(reminders_table.c.due_at)
                     .limit(limit)
                 )
                 .mappings()
                 .all()
             )
-        claimed = []
-        for row in due:
-            with self.engine.begin() as connection:
+        return [
+            _reminder(row) for row in rows if self._claim(row, now, owner, now + lease)
+        ]
+
+    def _claim(
+        self, row: Any, now: dt.datetime, owner: str, until: dt.datetime
+    ) -> bool:
+        with self.engine.begin() as connection:
+            if row["state"] == "pending":
                 taken = connection.execute(
                     reminders_table.update()
                     .where(
@@ -205,17 +230,72 @@ class Interviews:
                     )
                     .values(state="delivering")
                 ).rowcount
+                if taken:
+                    connection.execute(
+                        claims_table.delete().where(
+                            claims_table.c.reminder_id == row["id"]
+                        )
+                    )
+                    connection.execute(
+                        claims_table.insert().values(
+                            reminder_id=row["id"], owner=owner, expires_at=until
+                        )
+                    )
+                return bool(taken)
+            # a dead server's claim: whoever updates it first takes it over
+            taken = connection.execute(
+                claims_table.update()
+                .where(
+                    claims_table.c.reminder_id == row["id"],
+                    claims_table.c.expires_at < now,
+                )
+                .values(owner=owner, expires_at=until)
+            ).rowcount
             if taken:
-                claimed.append(_reminder(row))
-        return claimed
+                return True
+            try:
+                with connection.begin_nested():
+                    # delivering without a claim: claimed before claims were kept
+                    connection.execute(
+                        claims_table.insert().values(
+                            reminder_id=row["id"], owner=owner, expires_at=until
+                        )
+                    )
+                return True
+            except sa.exc.IntegrityError:
+                return False
+
+    def renew_claim(self, reminder_id: int, owner: str, until: dt.datetime) -> bool:
+        """False when the claim is no longer this server's (it let it expire)."""
+        with self.engine.begin() as connection:
+            return (
+                connection.execute(
+                    claims_table.update()
+                    .where(
+                        claims_table.c.reminder_id == reminder_id,
+                        claims_table.c.owner == owner,
+                    )
+                    .values(expires_at=until)
+                ).rowcount
+                == 1
+            )
 
     def finish_delivery(
-        self, reminder_id: int, delivered: bool, now: dt.datetime
-    ) -> None:
+        self, reminder_id: int, delivered: bool, now: dt.datetime, owner: str
+    ) -> bool:
+        """Sent, or due again; only by the server that holds the claim."""
         values = (
             {"state": "sent", "sent_at": now} if delivered else {"state": "pending"}
         )
         with self.engine.begin() as connection:
+            ours = connection.execute(
+                claims_table.delete().where(
+                    claims_table.c.reminder_id == reminder_id,
+                    claims_table.c.owner == owner,
+                )
+            ).rowcount
+            if not ours:
+                return False
             connection.execute(
                 reminders_table.update()
                 .where(
@@ -224,12 +304,4 @@ class Interviews:
                 )
                 .values(**values)
             )
-
-    def release_interrupted(self) -> int:
-        """Reminders a stopped server was delivering go back in the queue."""
-        with self.engine.begin() as connection:
-            return connection.execute(
-                reminders_table.update()
-                .where(reminders_table.c.state == "delivering")
-                .values(state="pending")
-            ).rowcount
+            return True

@@ -4,7 +4,7 @@ interviewer's words."""
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 import sqlalchemy as sa
 
@@ -12,6 +12,14 @@ from overstag import clock
 from overstag.facts import MAX_SENDER_CHARS
 from overstag.storage.accounts import owned_by
 from overstag.storage.tables import rehearsal_sessions, rehearsal_turns
+
+# scores stored before the rubric's item was renamed
+RENAMED = {"fitting_concession": "fitting_offer"}
+
+
+def _scores(stored: Any) -> Dict[str, Any]:
+    scores = json.loads(stored or "{}")
+    return {RENAMED.get(key, key): value for key, value in scores.items()}
 
 
 class Rehearsals:
@@ -44,7 +52,7 @@ class Rehearsals:
         self,
         session_id: int,
         outcome: str,
-        scores: Dict[str, int],
+        scores: Dict[str, Optional[int]],
         agreements: List[str],
         turns: List[Dict[str, Any]],
     ) -> None:
@@ -73,6 +81,13 @@ class Rehearsals:
                 ]
                 connection.execute(rehearsal_turns.insert(), rows)
 
+    def discard(self, session_id: int) -> None:
+        """A session stopped before its first turn: not a rehearsal at all."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                rehearsal_sessions.delete().where(rehearsal_sessions.c.id == session_id)
+            )
+
     def of(self, user_id: str, finished: bool = True) -> List[Dict[str, Any]]:
         """The user's rehearsals in all their conversations, oldest first; by
         default finished ones."""
@@ -90,7 +105,7 @@ class Rehearsals:
                 **row,
                 "started_at": clock.as_utc(row["started_at"]),
                 "ended_at": clock.as_utc(row["ended_at"]),
-                "scores": json.loads(row["scores"] or "{}"),
+                "scores": _scores(row["scores"]),
                 "agreements": json.loads(row["agreements"] or "[]"),
             }
             for row in rows

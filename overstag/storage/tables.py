@@ -131,6 +131,16 @@ reminders = sa.Table(
     _when("sent_at", nullable=True),
 )
 
+# who is delivering a reminder, until when: a server renews its claim while it
+# works, and a claim left to expire (its server died) is taken over by another
+reminder_claims = sa.Table(
+    "overstag_reminder_claims",
+    metadata,
+    sa.Column("reminder_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("owner", sa.String(128), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False, index=True),
+)
+
 # a person, whichever way they reached Overstag: "local" (make run), "oidc:<sub>",
 # "proxy:<name>", "slack:<team>:<user>", "teams:<tenant>:<user>",
 # "rest:<tool>:<sender>"; the channel that issued the id is its first part

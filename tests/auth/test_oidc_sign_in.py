@@ -131,6 +131,8 @@ def test_two_users_and_two_devices(team, browser):
         say_over_http(team, alice_headers, mine, text)
     assert "Kim" in say_over_http(team, alice_headers, mine, "my interviews")
     say_over_http(team, alice_headers, mine, "let's practise a hard one about time")
+    # a rehearsal counts once there is a reply in it
+    say_over_http(team, alice_headers, mine, "I can imagine you're very busy.")
     say_over_http(team, alice_headers, mine, "stop the rehearsal")
     progress = rehearsal_content.load().text("progress", "none", "en")
     assert progress not in say_over_http(team, alice_headers, mine, "my progress")

@@ -262,7 +262,10 @@ def test_mention_in_a_channel_starts_a_threaded_rehearsal(slack):
     # a stop button clicked in the thread ends that rehearsal, in that thread
     last = answered[-1]
     click(slack, "UCARA", "CTEAM", "/stop_rehearsal", last["ts"], thread_ts=root)
-    settled(slack.slack, "CTEAM", thread=root, after=len(answered))
+    ended = settled(slack.slack, "CTEAM", thread=root, after=len(answered))
+    # the scorecard reaches Slack as text; its data payload is for the page and tools
+    assert ended and all(m.get("text") for m in ended)
+    assert not any("overstag_scorecard" in str(m) for m in ended)
     stored = storage(slack.servers.database_url)
     conversation = f"slack:T0TEAM:UCARA_CTEAM_{root}"
     assert stored.accounts.owner(conversation) == "slack:T0TEAM:UCARA"

@@ -172,13 +172,25 @@ def test_mention_in_a_channel_thread_starts_a_rehearsal_there(teams):
     # its own conversation, per thread, in the tenant's namespace
     assert sender.startswith(f"teams:{TEAMS_TENANT}:29:erik_")
     assert sender != TeamsInput.user_of(body)
+    # a rehearsal counts once there is a reply in it
+    post(
+        teams,
+        activity(
+            fake,
+            "I can imagine you're very busy.",
+            conversation=thread,
+            kind="channel",
+            user="29:erik",
+        ),
+    )
+    answered = settled(fake, thread, after=len(started))
     post(
         teams,
         activity(
             fake, "/stop_rehearsal", conversation=thread, kind="channel", user="29:erik"
         ),
     )
-    settled(fake, thread, after=len(started))
+    settled(fake, thread, after=len(answered))
     [session] = storage(teams.servers.database_url).rehearsals.of(
         TeamsInput.user_of(body)
     )

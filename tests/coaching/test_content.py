@@ -86,3 +86,47 @@ def test_a_new_concession_needs_only_a_data_change(tmp_path):
     material = content.load.__wrapped__(directory)
     advice = coaching.coach(material, ["objection_format"], "nl", {})
     assert advice[0].offers[0]["title"] == "Wandelgesprek"
+
+
+@pytest.mark.parametrize(
+    "categories",
+    [["objection_refusal"], ["objection_refusal", "objection_time"]],
+)
+def test_a_firm_no_is_coached_with_a_door_opener_only(categories):
+    material = content.load()
+    for lang in ("en", "nl"):
+        shown = {}
+        given = coaching.coach(material, categories, lang, shown)
+        given += coaching.another(material, categories, lang, shown)
+        offered = [cid for a in given for cid in a.concession_ids]
+        assert offered and all(
+            material.concessions[cid].get("door_opener") for cid in offered
+        ), offered
+        assert [a.category for a in given] == ["objection_refusal"] * len(given)
+
+
+def test_a_firm_no_heard_after_a_concern_leaves_that_concern_coached():
+    material = content.load()
+    given = coaching.coach(
+        material, ["objection_modesty", "objection_refusal"], "en", {}
+    )
+    assert [a.category for a in given] == ["objection_modesty", "objection_refusal"]
+    refusal = given[1]
+    assert all(
+        material.concessions[c].get("door_opener") for c in refusal.concession_ids
+    )
+
+
+def test_persuasion_for_a_firm_no_is_refused_as_a_content_gap(tmp_path):
+    shutil.copytree(CONTENT_DIR, tmp_path, dirs_exist_ok=True)
+    path = tmp_path / "objections.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "concessions: [door_open]", "concessions: [door_open, short_slot]"
+        ),
+        encoding="utf-8",
+    )
+    assert "objection_refusal: offers persuasion ['short_slot']" in content.problems(
+        content.read(tmp_path)
+    )

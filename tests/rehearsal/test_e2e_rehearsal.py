@@ -1,8 +1,11 @@
-"""A rehearsal over REST in each language: good moves reach agreement, pressure
-drives the candidate away, and the scorecard is stored."""
+"""Rehearsals over REST and the web chat, in each language: the yes, then the
+confirmation, then the scorecard (as text and as `overstag_scorecard`); pressure
+cooling the candidate; a firm no accepted gracefully; progress that belongs to
+the user."""
 
 import pytest
 
+from overstag.payloads import SCORECARD_KEY
 from overstag.rehearsal import content as rehearsal_content
 from overstag.storage import storage
 
@@ -69,9 +72,10 @@ GOOD = {
         "Wat maakt het voor jou het lastigst?",
     ],
 }
+# said after the candidate's yes, as a reply to "will you put that in writing?"
 CONFIRM = {
-    "en": "Great, I'll confirm all of this in a short e-mail today.",
-    "nl": "Fijn, ik zet al deze afspraken vandaag in een kort mailtje.",
+    "en": "Sure, I'll send you a short e-mail with all of it today.",
+    "nl": "Ik zet de afspraken vandaag nog op de mail.",
 }
 PRESSURE = {
     "en": [
@@ -91,6 +95,17 @@ def texts(replies):
     return "\n".join(r.get("text") or "" for r in replies)
 
 
+def scorecard(replies):
+    return next(
+        (
+            r["custom"][SCORECARD_KEY]
+            for r in replies
+            if SCORECARD_KEY in (r.get("custom") or {})
+        ),
+        None,
+    )
+
+
 def persona_in(start_replies, lang):
     content = rehearsal_content.load()
     body = texts(start_replies)
@@ -101,6 +116,16 @@ def persona_in(start_replies, lang):
     )
 
 
+def reach_the_yes(servers, sender, lang, persona):
+    """Good moves until the candidate says yes (and the rehearsal goes on)."""
+    for message in GOOD[lang] + [OFFERS[lang][persona["fits"][0]]]:
+        replies = servers.say(sender, message)
+        assert scorecard(replies) is None, texts(replies)
+    closing = rehearsal_content.load().texts["closing"]["ask"][lang]
+    assert any(ask in texts(replies) for ask in closing), texts(replies)
+    return replies
+
+
 @pytest.mark.parametrize(
     "lang, start",
     [
@@ -108,27 +133,122 @@ def persona_in(start_replies, lang):
         ("nl", "laten we oefenen met een privacybezwaar, makkelijk"),
     ],
 )
-def test_good_moves_reach_agreement(servers, lang, start):
+def test_the_yes_then_the_confirmation_then_the_scorecard(servers, lang, start):
     sender = f"rehearse-good-{lang}"
-    started = servers.say(sender, start)
-    persona = persona_in(started, lang)
+    persona = persona_in(servers.say(sender, start), lang)
     assert persona["category"] == (
         "objection_control" if lang == "en" else "objection_privacy"
     )
-    replies = []
-    for message in GOOD[lang] + [OFFERS[lang][persona["fits"][0]], CONFIRM[lang]]:
-        replies = servers.say(sender, message)
-        if "**Scorecard**" in texts(replies) or "**Scorekaart**" in texts(replies):
-            break
-    card = texts(replies)
-    assert persona[lang]["name"] in card and ("agreed" in card or "zei ja" in card), (
-        card
+    reach_the_yes(servers, sender, lang, persona)
+    done = servers.say(sender, CONFIRM[lang])
+    card = scorecard(done)
+    assert card, texts(done)
+    assert card["outcome"] == "agreed" and card["scores"]["confirmed"] == 2
+    assert card["scores"]["acknowledged"] == 2 and card["scores"]["explored"] == 2
+    assert card["agreements"] and card["persona"] == persona["id"]
+    assert not any(
+        "e-mail" in tip.lower() or "mail" in tip.lower() for tip in card["tips"]
     )
-    [session] = storage(servers.database_url).rehearsals.of(servers.rest_id(sender))
-    assert session["outcome"] == "agreed" and session["scores"]["acknowledged"] == 2
-    assert persona["fits"][0] in session["agreements"]
-    turns = storage(servers.database_url).rehearsals.turns(session["id"])
-    assert turns and "empathize" in turns[0]["effects"]
+    user = servers.rest_id(sender)
+    [session] = storage(servers.database_url).rehearsals.of(user)
+    assert session["outcome"] == "agreed" and session["scores"] == card["scores"]
+    assert session["agreements"] == card["agreements"]
+    # the confirmation was the interviewer's reply, not a request to prepare
+    assert storage(servers.database_url).interviews.of(user) == []
+    # afterwards the coach is back
+    after = servers.say(
+        sender, "Ik heb geen tijd" if lang == "nl" else "I have no time"
+    )
+    assert scorecard(after) is None and SCORECARD_KEY not in str(after)
+
+
+def test_a_yes_left_unconfirmed_scores_no_confirmation(servers):
+    sender = "rehearse-unconfirmed"
+    persona = persona_in(
+        servers.say(sender, "let's practise a control objection, easy"), "en"
+    )
+    reach_the_yes(servers, sender, "en", persona)
+    card = scorecard(servers.say(sender, "No need, see you on Tuesday then."))
+    assert card["outcome"] == "agreed" and card["scores"]["confirmed"] == 0
+    tip = rehearsal_content.load().text("tips", "no_confirm", "en")
+    assert tip in card["tips"]
+
+
+@pytest.mark.parametrize(
+    "lang, start, pushes",
+    [
+        (
+            "en",
+            "let's practise a privacy objection",
+            [
+                "Come on Sanne, everyone reads the magazine, it would be great"
+                " publicity for your ward",
+                "Honestly, you're overthinking this, just do it.",
+                "Everyone else already said yes, you know.",
+            ],
+        ),
+        (
+            "nl",
+            "laten we oefenen met een privacybezwaar",
+            [
+                "Kom op, iedereen leest het blad, dit is toch prachtige reclame voor"
+                " je afdeling",
+                "Je maakt het echt groter dan het is, doe nou gewoon.",
+                "Iedereen heeft al ja gezegd hoor.",
+            ],
+        ),
+    ],
+)
+def test_social_proof_is_pressure_and_cools_the_candidate(servers, lang, start, pushes):
+    sender = f"rehearse-social-{lang}"
+    servers.say(sender, start)
+    first = texts(servers.say(sender, pushes[0]))
+    assert rehearsal_content.load().text("feedback", "pressure", lang) in first, first
+    for push in pushes[1:]:
+        replies = servers.say(sender, push)
+        if scorecard(replies):
+            break
+    card = scorecard(replies)
+    assert (
+        card and card["outcome"] == "walked_away" and card["scores"]["no_pressure"] == 0
+    )
+    turns = storage(servers.database_url).rehearsals.turns(
+        storage(servers.database_url).rehearsals.of(servers.rest_id(sender))[0]["id"]
+    )
+    assert "pressure" in turns[0]["effects"]
+
+
+@pytest.mark.parametrize(
+    "lang, start, reply",
+    [
+        (
+            "en",
+            "let's practise a firm no",
+            "That's completely fine, thank you for telling me so clearly. If you ever"
+            " change your mind, my door is open.",
+        ),
+        (
+            "nl",
+            "laten we oefenen met een keihard nee",
+            "Helemaal goed, dank je dat je het zo duidelijk zegt. Als je ooit van"
+            " gedachten verandert, weet je me te vinden.",
+        ),
+    ],
+)
+def test_a_firm_no_accepted_gracefully_gets_full_marks(servers, lang, start, reply):
+    sender = f"rehearse-firm-no-{lang}"
+    persona = persona_in(servers.say(sender, start), lang)
+    assert persona["category"] == "objection_refusal"
+    card = scorecard(servers.say(sender, reply))
+    assert card and card["outcome"] == "accepted_no"
+    assert card["scores"] == {
+        "acknowledged": 2,
+        "explored": None,
+        "fitting_offer": None,
+        "confirmed": None,
+        "no_pressure": 2,
+    }
+    assert card["agreements"] == []
 
 
 @pytest.mark.parametrize(
@@ -144,7 +264,7 @@ def test_pressure_makes_the_candidate_walk_away(servers, lang, start):
     replies = []
     for message in PRESSURE[lang]:
         replies = servers.say(sender, message)
-        if "●" in texts(replies) or "○" in texts(replies):
+        if scorecard(replies):
             break
     [session] = storage(servers.database_url).rehearsals.of(servers.rest_id(sender))
     assert session["outcome"] == "walked_away"
@@ -157,18 +277,49 @@ def test_pressure_makes_the_candidate_walk_away(servers, lang, start):
     assert "Scorecard" not in texts(after) and "Rehearsal" not in texts(after)
 
 
-def test_hint_retry_stop_and_progress(servers):
-    sender = "rehearse-controls"
-    servers.say(sender, "let's practise approval")
-    assert "💡" in texts(servers.say(sender, "/hint"))
-    servers.say(sender, "Just ask your boss, it's nothing")
-    assert servers.say(sender, "/retry_turn")
-    servers.say(sender, "I understand, that makes sense")
-    stopped = servers.say(sender, "/stop_rehearsal")
-    assert "○" in texts(stopped) or "●" in texts(stopped)
-    [session] = storage(servers.database_url).rehearsals.of(servers.rest_id(sender))
-    assert session["outcome"] == "stopped" and session["turns"] == 1
+def counted_sessions(servers):
+    from overstag.accounts.ids import LOCAL_USER
+
+    found = storage(servers.database_url).rehearsals.of(LOCAL_USER)
+    return len([s for s in found if s["turns"]])
+
+
+def test_hint_retry_stop_and_progress_that_follows_the_user(servers):
+    before = counted_sessions(servers)
+    first = servers.web_conversation()
+    servers.chat(first, "let's practise approval")
+    assert "💡" in texts(servers.chat(first, "/hint"))
+    servers.chat(first, "Just ask your boss, it's nothing")
+    assert servers.chat(first, "/retry_turn")
+    servers.chat(first, "I understand, that makes sense")
+    stopped = servers.chat(first, "/stop_rehearsal")
+    card = scorecard(stopped)
+    assert card["outcome"] == "stopped" and card["turns"] == 1
     # the retried pressure turn no longer counts
-    assert session["scores"]["no_pressure"] == 2
-    progress = texts(servers.say(sender, "/my_progress"))
-    assert "1" in progress and "→" in progress
+    assert card["scores"]["no_pressure"] == 2
+
+    # a new conversation of the same user: the progress is theirs
+    second = servers.web_conversation()
+    servers.chat(second, "let's practise approval")
+    empty = servers.chat(second, "/stop_rehearsal")  # before any turn: not counted
+    assert scorecard(empty) is None
+    progress = servers.chat(second, "/my_progress")
+    said = texts(progress)
+    content = rehearsal_content.load()
+    assert content.text("progress", "heading", "en", count=before + 1) in said
+    if before == 0:
+        assert content.text("progress", "trend_later", "en") in said
+        assert "→" not in said
+
+    # a second counted session brings the trend and the chart's data
+    servers.chat(second, "let's practise approval")
+    servers.chat(second, "I can imagine that feels awkward.")
+    servers.chat(second, "/stop_rehearsal")
+    progress = servers.chat(second, "/my_progress")
+    assert content.text("progress", "heading", "en", count=before + 2) in texts(
+        progress
+    )
+    assert "→" in texts(progress)
+    chart = next(r["custom"]["overstag_progress"] for r in progress if r.get("custom"))
+    assert len(chart["sessions"]) == min(before + 2, 20)
+    assert [i["id"] for i in chart["items"]] == list(card["scores"])

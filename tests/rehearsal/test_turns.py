@@ -61,3 +61,54 @@ def test_a_command_without_a_running_rehearsal_says_how_to_start(database):
         "texts", "no_rehearsal", "nl"
     )
     assert reply.slots[MODE_SLOT] == "coach"
+
+
+def _rehearse(slots, text, intent):
+    turn = _turn(text, slots, intent)
+    reply = turns.answer(turn, *turns.running(turn))
+    slots.update(reply.slots)
+    return reply
+
+
+def _scorecard(reply):
+    from overstag.payloads import SCORECARD_KEY
+
+    return next(
+        (
+            m["json_message"][SCORECARD_KEY]
+            for m in reply.messages
+            if m.get("json_message")
+        ),
+        None,
+    )
+
+
+def test_stopping_after_the_yes_keeps_the_yes_and_a_stop_before_any_turn_counts_nothing(
+    database,
+):
+    from overstag.rehearsal import content as rehearsal_content
+    from overstag.storage import storage
+
+    storage().accounts.user_of("turns-test")  # the conversation's own user
+    started = turns.start(_turn("let's practise a control objection, easy"))
+    slots = dict(started.slots)
+    fits = rehearsal_content.load().personas[slots[REHEARSAL_SLOT]["state"]["persona"]][
+        "fits"
+    ]
+    _rehearse(slots, "I understand, that sounds stressful.", "move_empathize")
+    _rehearse(slots, "What worries you most?", "move_explore")
+    yes = _rehearse(slots, "Here is what I can offer.", fits[0])
+    assert _scorecard(yes) is None and slots[MODE_SLOT] == "rehearse"
+    assert slots[REHEARSAL_SLOT]["state"]["stage"] == "agrees"
+
+    stop = _turn("stop", slots, "stop_rehearsal")
+    card = _scorecard(turns.stop(stop, *turns.running(stop)))
+    assert card["outcome"] == "agreed" and card["scores"]["confirmed"] == 0
+
+    again = turns.start(_turn("let's practise a control objection"))
+    slots = dict(again.slots)
+    stop = _turn("stop", slots, "stop_rehearsal")
+    ended = turns.stop(stop, *turns.running(stop))
+    assert _scorecard(ended) is None
+    sessions = storage().rehearsals.of("turns-test", finished=False)
+    assert [s["outcome"] for s in sessions][-1:] == ["agreed"]

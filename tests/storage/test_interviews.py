@@ -1,6 +1,8 @@
 """Stored interviews and reminders in a real SQLite database: statuses, delivery
 claimed once, restarts, deletion."""
 
+import datetime as dt
+
 import pytest
 import sqlalchemy as sa
 
@@ -59,16 +61,30 @@ def test_stored_interview_status_reminders_delivery_and_deletion(tmp_path, mater
         "consent_channels",
     ]
 
-    assert store.claim_due(published_at) == []
-    due = store.claim_due(published_at + DAY)
+    lease = dt.timedelta(minutes=2)
+    assert store.claim_due(published_at, "server-a", lease) == []
+    due = store.claim_due(published_at + DAY, "server-a", lease)
     assert [r["kind"] for r in due] == ["send_piece"]
-    assert store.claim_due(published_at + DAY) == []  # claimed once only
-    store.finish_delivery(due[0]["id"], True, published_at + DAY)
+    # claimed once only, by either server
+    assert store.claim_due(published_at + DAY, "server-a", lease) == []
+    assert store.claim_due(published_at + DAY, "server-b", lease) == []
+    # only the claim's holder finishes it
+    assert not store.finish_delivery(due[0]["id"], True, published_at + DAY, "server-b")
+    assert store.finish_delivery(due[0]["id"], True, published_at + DAY, "server-a")
     assert store.reminder(due[0]["id"])["state"] == "sent"
-    again = store.claim_due(published_at + 6 * DAY)
+    later = published_at + 6 * DAY
+    again = store.claim_due(later, "server-a", lease)
     assert [r["kind"] for r in again] == ["aftercare"]
-    assert store.release_interrupted() == 1  # a restart puts it back in the queue
-    assert [r["kind"] for r in store.claim_due(published_at + 6 * DAY)] == ["aftercare"]
+    # server-a dies: a server starting now takes nothing over while the lease runs...
+    assert store.claim_due(later + dt.timedelta(minutes=1), "server-c", lease) == []
+    # ...and takes it over once it has run out; server-a has lost its claim
+    taken = store.claim_due(later + dt.timedelta(minutes=3), "server-c", lease)
+    assert [r["kind"] for r in taken] == ["aftercare"]
+    assert not store.renew_claim(taken[0]["id"], "server-a", later + DAY)
+    assert not store.finish_delivery(taken[0]["id"], False, later, "server-a")
+    assert store.renew_claim(taken[0]["id"], "server-c", later + DAY)
+    assert store.finish_delivery(taken[0]["id"], False, later, "server-c")
+    assert store.reminder(taken[0]["id"])["state"] == "pending"  # due again
 
     assert store.delete(first)
     with store.engine.connect() as connection:

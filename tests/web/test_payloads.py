@@ -27,6 +27,18 @@ def test_the_page_reads_exactly_the_fields_of_the_email_payload():
     assert read == set(payloads.EMAIL_SCHEMA["properties"])
 
 
+def test_the_page_reads_exactly_the_fields_of_the_progress_payload():
+    reader = _function("readProgress")
+    assert f"custom.{payloads.PROGRESS_KEY}" in reader
+    assert set(re.findall(r"\bp\.(\w+)", reader)) == set(
+        payloads.PROGRESS_SCHEMA["properties"]
+    )
+    session = payloads.PROGRESS_SCHEMA["properties"]["sessions"]["items"]
+    read = set(re.findall(r"\bs\.(\w+)", reader))
+    # the chart shows dates, labels and scores; category and outcome are for tools
+    assert read == {"date", "label", "scores"} <= set(session["properties"])
+
+
 def test_the_page_reads_exactly_the_fields_of_pushed_messages():
     reader = _function("readPushed")
     assert "data.messages" in reader
@@ -48,9 +60,10 @@ def test_the_page_reads_exactly_the_fields_of_a_conversation_shown_again():
 def test_the_page_takes_every_payload_through_its_reader():
     # outside the readers nothing touches the raw payloads
     rest = APP
-    for reader in ("readEmail", "readPushed", "readHistory"):
+    for reader in ("readEmail", "readPushed", "readHistory", "readProgress"):
         rest = rest.replace(_function(reader), "")
     assert payloads.EMAIL_KEY not in rest
+    assert payloads.PROGRESS_KEY not in rest
     assert "data.messages" not in rest
 
 

@@ -72,6 +72,23 @@ def test_coaching_in_the_browser_with_buttons_and_reload(servers, page):
     assert page.inner_text("#messages") == transcript
 
 
+def test_progress_chart_is_drawn_on_the_page(servers, page):
+    for opening in ("I can imagine that feels awkward.", "What worries you most?"):
+        say_in(page, "let's practise approval")
+        say_in(page, opening)
+        say_in(page, "/stop_rehearsal")
+    say_in(page, "/my_progress")
+    chart = page.locator(".msg.bot .chart").last
+    chart.wait_for()
+    lines = chart.locator("polyline")
+    assert lines.count() == 5  # one per rubric item, none of them skipped
+    points = lines.first.get_attribute("points").split()
+    assert len(points) >= 2
+    legend = chart.locator(".chart-legend").inner_text()
+    assert "Acknowledged the feeling" in legend
+    page.screenshot(path=str(servers.data_dir / "progress.png"), full_page=True)
+
+
 def test_page_fits_a_phone(servers, page):
     page.set_viewport_size({"width": 375, "height": 740})
     page.reload()

@@ -1,0 +1,1 @@
+"""Tools for people working on Overstag (not part of the running assistant)."""
