@@ -92,10 +92,27 @@ class Postgres:
             )
 
 
-class Redis:
+class Foreground:
+    """A server run in the foreground as a child process, listening on `port`."""
+
+    port: int
+    process: Optional[subprocess.Popen] = None
+
+    def _run(self, command: List[str]) -> None:
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        wait_for_port(self.port)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+
+
+class Redis(Foreground):
     def __init__(self, base: Path, port: Optional[int] = None) -> None:
         self.base, self.port = base, port or free_port()
-        self.process: Optional[subprocess.Popen] = None
 
     @property
     def url(self) -> str:
@@ -106,19 +123,11 @@ class Redis:
         if not binary:
             raise RuntimeError("Redis is not installed (make redis)")
         self.base.mkdir(parents=True, exist_ok=True)
-        self.process = subprocess.Popen(
+        self._run(
             [binary, "--port", str(self.port), "--bind", "127.0.0.1"]
-            + ["--dir", str(self.base), "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            + ["--dir", str(self.base), "--save", "", "--appendonly", "no"]
         )
-        wait_for_port(self.port)
         return self
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(10)
 
 
 HAPROXY = """global
@@ -149,10 +158,9 @@ backend rasa
 """
 
 
-class Haproxy:
+class Haproxy(Foreground):
     def __init__(self, base: Path, port: int, backends: List[int]) -> None:
         self.base, self.port, self.backends = base, port, backends
-        self.process: Optional[subprocess.Popen] = None
 
     def config(self) -> str:
         servers = "\n".join(
@@ -169,15 +177,5 @@ class Haproxy:
         path = self.base / "haproxy.cfg"
         path.write_text(self.config())
         subprocess.run([binary, "-c", "-q", "-f", str(path)], check=True)
-        self.process = subprocess.Popen(
-            [binary, "-db", "-f", str(path)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_for_port(self.port)
+        self._run([binary, "-db", "-f", str(path)])
         return self
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(10)

@@ -38,10 +38,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
-from overstag import payloads, settings
+from overstag import settings
 from overstag.accounts import ids
 from overstag.channels import input_checks
 from overstag.channels.ownership import owned
+from overstag.channels.platform_payloads import TextOnly
 from overstag.cluster.recent import SharedRecentKeys
 from overstag.facts import MAX_MESSAGE_CHARS, MAX_SENDER_CHARS
 
@@ -63,7 +64,7 @@ def to_mrkdwn(text: str) -> str:
     return re.sub(r"\*\*(.+?)\*\*", r"*\1*", text, flags=re.DOTALL)
 
 
-class OverstagSlackBot(SlackBot):
+class OverstagSlackBot(TextOnly, SlackBot):
     """Rasa's Slack output with a configurable API URL and Slack-flavoured
     formatting."""
 
@@ -86,13 +87,6 @@ class OverstagSlackBot(SlackBot):
         kwargs.pop("as_user", None)
         kwargs.pop("type", None)
         await super()._post_message(channel, **kwargs)
-
-    async def send_custom_json(
-        self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any
-    ) -> None:
-        if payloads.is_own(json_message):
-            return
-        await super().send_custom_json(recipient_id, json_message, **kwargs)
 
     async def send_text_message(
         self, recipient_id: Text, text: Text, **kwargs: Any

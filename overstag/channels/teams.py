@@ -43,10 +43,11 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from overstag import payloads, settings
+from overstag import settings
 from overstag.accounts import ids
 from overstag.channels import input_checks
 from overstag.channels.ownership import owned
+from overstag.channels.platform_payloads import TextOnly
 from overstag.cluster.recent import SharedRecentKeys
 from overstag.facts import MAX_MESSAGE_CHARS, MAX_SENDER_CHARS
 
@@ -183,7 +184,7 @@ class BotTokenProvider:
 
 
 # -- output -------------------------------------------------------------------------
-class TeamsBot(BotFramework):
+class TeamsBot(TextOnly, BotFramework):
     """Replies through the Bot Connector at the activity's (verified) serviceUrl."""
 
     def __init__(
@@ -240,13 +241,6 @@ class TeamsBot(BotFramework):
                         )
         except Exception as error:
             logger.error("Could not reach the Bot Connector at %s: %s", url, error)
-
-    async def send_custom_json(
-        self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any
-    ) -> None:
-        if payloads.is_own(json_message):
-            return
-        await super().send_custom_json(recipient_id, json_message, **kwargs)
 
     async def send_text_message(
         self, recipient_id: Text, text: Text, **kwargs: Any

@@ -19,14 +19,6 @@ from support.servers import ROOT
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture
-def redis_env(redis_url, monkeypatch):
-    monkeypatch.setenv("OVERSTAG_REDIS_URL", redis_url)
-    redis_client._CLIENTS.clear()
-    yield redis_url
-    redis_client._CLIENTS.clear()
-
-
 def stores(count, lease=2.0, prefix="test:"):
     return [
         locks.FifoRedisLockStore(lease_seconds=lease, prefix=prefix)

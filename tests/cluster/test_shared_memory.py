@@ -8,15 +8,7 @@ import time
 import pytest
 
 from overstag import settings
-from overstag.cluster import recent, redis_client
-
-
-@pytest.fixture
-def redis_env(redis_url, monkeypatch):
-    monkeypatch.setenv("OVERSTAG_REDIS_URL", redis_url)
-    redis_client._CLIENTS.clear()
-    yield redis_url
-    redis_client._CLIENTS.clear()
+from overstag.cluster import recent
 
 
 def test_a_delivery_answered_by_one_replica_is_known_to_the_other(redis_env):
