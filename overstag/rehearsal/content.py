@@ -1,8 +1,10 @@
 """Personas (content/personas/*.yml) and rehearsal texts (content/rehearsal.yml).
 
 Loaded once per process on first use and validated like the coaching content:
-every objection category needs two personas with every stage's lines in both
-languages, so that the candidate never has to repeat a line.
+every objection category needs four personas with every stage's lines in both
+languages, so that the candidate never has to repeat a line and a new session can
+meet someone new. A line that asks for an arrangement says so (`asks`), so that it
+is never said once that arrangement was offered.
 """
 
 from __future__ import annotations
