@@ -7,6 +7,7 @@ from typing import Text
 
 from actions.base import TurnAction
 from overstag import conversation
+from overstag.rehearsal import turns as rehearsal
 from overstag.turn import Reply, Turn
 
 
@@ -15,4 +16,6 @@ class ActionSmallTalk(TurnAction):
         return "action_small_talk"
 
     def answer(self, turn: Turn) -> Reply:
+        if rehearsal.reads_as_move(turn):
+            return rehearsal.answer(turn, *rehearsal.running(turn))
         return conversation.small_talk(turn)

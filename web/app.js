@@ -31,7 +31,10 @@
   // sender: the open conversation's id (issued by the server); epoch: bumped when
   // another conversation opens, so late replies are dropped; after: the newest
   // message's timestamp, for the reminders poll.
-  const state = { sender: '', transcript: [], busy: false, epoch: 0, after: 0, conversations: [] };
+  const state = {
+    sender: '', transcript: [], busy: false, epoch: 0, after: 0, conversations: [],
+    lang: document.documentElement.lang === 'nl' ? 'nl' : 'en',
+  };
 
   function readLabels() {
     try {
@@ -44,7 +47,19 @@
 
   function label(key, lang) {
     const entry = LABELS[key];
-    return (entry && entry[lang || 'en']) || key;
+    return (entry && entry[lang || state.lang]) || key;
+  }
+
+  // The page's own texts follow the conversation's language: the server names it in
+  // the answer's Content-Language and in the session (the user's chosen language).
+  function applyLanguage(lang) {
+    if ((lang !== 'en' && lang !== 'nl') || lang === state.lang) return;
+    state.lang = lang;
+    document.documentElement.lang = lang;
+    document.querySelectorAll('[data-label]').forEach((node) => { node.textContent = label(node.dataset.label); });
+    document.querySelectorAll('[data-label-aria]').forEach((node) => {
+      node.setAttribute('aria-label', label(node.dataset.labelAria));
+    });
   }
 
   function both(key) {
@@ -466,6 +481,7 @@
         } catch (e) { /* not JSON: the generic message */ }
         throw failure;
       }
+      applyLanguage(res.headers.get('Content-Language'));
       const data = await res.json();
       const replies = Array.isArray(data) ? mergeEmails(data.map(toEntry).filter(Boolean)) : [];
       if (!replies.length) throw new Error('Empty reply');
@@ -557,6 +573,7 @@
     const res = await fetch(path, Object.assign({ headers: { Accept: 'application/json' } }, options || {}));
     if (res.status === 401) { window.location.assign('login'); throw new Error('signed out'); }
     if (!res.ok) { const failure = new Error('HTTP ' + res.status); failure.status = res.status; throw failure; }
+    applyLanguage(res.headers.get('Content-Language'));
     return res.json();
   }
 
@@ -599,6 +616,7 @@
     const data = await api('session');
     state.conversations = Array.isArray(data.conversations) ? data.conversations : [];
     const user = data.user || {};
+    applyLanguage(user.language);
     if (user.signed_in && (user.name || user.email)) {
       el.signedIn.textContent = label('signed_in_as') + ' ' + (user.name || user.email);
       el.signedIn.hidden = false;

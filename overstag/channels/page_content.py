@@ -21,7 +21,7 @@ from overstag.settings import ROOT
 
 WEB_DIR = ROOT / "web"
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)(?:\.([a-z]+))?\s*\}\}")
-SPECIAL = ("examples", "labels")
+SPECIAL = ("examples", "labels", "lang")
 
 
 @dataclass(frozen=True)
@@ -32,11 +32,14 @@ class PageContent:
     def label(self, key: str, lang: str = DEFAULT_LANGUAGE) -> str:
         return self.labels[key][lang]
 
-    def render(self, template: str) -> str:
-        """The page with every placeholder filled in, HTML-escaped."""
+    def render(self, template: str, page_lang: str = DEFAULT_LANGUAGE) -> str:
+        """The page in `page_lang` with every placeholder filled in, HTML-escaped;
+        `{{key.nl}}` names a language whatever the page's."""
 
         def fill(match: "re.Match[str]") -> str:
-            key, lang = match.group(1), match.group(2) or DEFAULT_LANGUAGE
+            key, lang = match.group(1), match.group(2) or page_lang
+            if key == "lang":
+                return page_lang
             if key == "examples":
                 return "\n".join(
                     '<button type="button" class="example" '
@@ -100,6 +103,25 @@ def load(directory: Path = CONTENT_DIR) -> PageContent:
 
 
 @lru_cache(maxsize=1)
-def page() -> str:
-    """index.html filled in with the committed labels; read once per process."""
-    return load().render(template())
+@lru_cache(maxsize=len(LANGUAGES))
+def page(lang: str = DEFAULT_LANGUAGE) -> str:
+    """index.html filled in with the committed labels in `lang`; made once per
+    process and language."""
+    return load().render(template(), lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
+
+
+def preferred(accept_language: str) -> str:
+    """The first of our languages a browser's Accept-Language asks for, by weight."""
+    ranked = []
+    for order, part in enumerate(accept_language.split(",")[:20]):
+        name, _, params = part.strip().partition(";")
+        weight = 1.0
+        if params.strip().startswith("q="):
+            try:
+                weight = float(params.strip()[2:])
+            except ValueError:
+                continue
+        code = name.strip().lower()[:2]
+        if code in LANGUAGES and weight > 0:
+            ranked.append((-weight, order, code))
+    return min(ranked)[2] if ranked else DEFAULT_LANGUAGE

@@ -203,4 +203,11 @@ class CheckedRestInput(InputChannel):
             )
         if not collector.messages:
             return _error(503, "The assistant did not answer; please try again.")
-        return response.json(collector.messages)
+        headers = await self.reply_headers(request, conversation_id)
+        return response.json(collector.messages, headers=headers)
+
+    async def reply_headers(
+        self, request: Request, conversation_id: str
+    ) -> Dict[str, str]:
+        """Extra headers of an answer; a subclass may tell its page more."""
+        return {}

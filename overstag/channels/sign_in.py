@@ -25,8 +25,10 @@ from overstag import payloads
 from overstag.accounts import ids
 from overstag.auth import config, identity, oidc, pages, sessions
 from overstag.auth.identity import Identity, NotAllowedError
+from overstag.channels import page_content
 from overstag.channels.input_checks import BadInputError
 from overstag.coaching import content
+from overstag.facts import LANGUAGES
 from overstag.rasa_patches import conversations
 from overstag.storage import storage
 
@@ -79,6 +81,18 @@ def _listed(row: dict) -> dict:
         "created_at": row["created_at"].isoformat() if row["created_at"] else None,
         "updated_at": row["updated_at"].isoformat() if row["updated_at"] else None,
     }
+
+
+async def page_language(request: Request) -> str:
+    """The page's language: the user's chosen one, else what the browser asks for."""
+    try:
+        user = signed_in(request)
+        stored = await asyncio.to_thread(storage().accounts.language, user.user_id)
+    except BadInputError:
+        stored = None
+    if stored in LANGUAGES:
+        return stored
+    return page_content.preferred(request.headers.get("accept-language") or "")
 
 
 def page_gate(request: Request) -> Optional[HTTPResponse]:
@@ -195,4 +209,7 @@ def add_routes(blueprint: Blueprint) -> None:
         if agent is None or not agent.is_ready():
             return _json({"error": "the model is still loading"}, 503)
         messages = await conversations.transcript(agent, conversation_id)
-        return _json(payloads.history(conversation_id, messages))
+        lang = await conversations.language(agent, conversation_id)
+        answer = _json(payloads.history(conversation_id, messages))
+        answer.headers.update(conversations.language_header(lang))
+        return answer

@@ -22,6 +22,7 @@ from overstag.channels.input_checks import BadInputError
 from overstag.channels.rest import CheckedRestInput
 from overstag.facts import MAX_SENDER_CHARS
 from overstag.follow_up import delivery
+from overstag.rasa_patches import conversations
 from overstag.storage import storage
 
 WEB_DIR = page_content.WEB_DIR
@@ -44,6 +45,13 @@ class WebChatInput(CheckedRestInput):
 
     def conversation_key(self, request: Request, sender: str) -> str:
         return sender
+
+    async def reply_headers(
+        self, request: Request, conversation_id: str
+    ) -> Dict[str, str]:
+        """The conversation's language after this turn, for the page's own labels."""
+        lang = await conversations.language(request.app.ctx.agent, conversation_id)
+        return conversations.language_header(lang)
 
     async def conversation_for(self, request: Request, sender: str) -> str:
         """Only a conversation the server issued to the signed-in user."""
@@ -92,7 +100,8 @@ class WebChatInput(CheckedRestInput):
             gate = sign_in.page_gate(request)
             if gate is not None:
                 return gate
-            return response.html(page_content.page(), headers=sign_in.NO_STORE)
+            lang = await sign_in.page_language(request)
+            return response.html(page_content.page(lang), headers=sign_in.NO_STORE)
 
         @blueprint.route("/static/<name>", methods=["GET"])
         async def asset(request: Request, name: str) -> HTTPResponse:

@@ -7,8 +7,9 @@ its own `/conversations/<id>/execute` route does, under the conversation's lock.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
+from overstag.facts import LANGUAGE_SLOT, LANGUAGES
 from overstag.payloads import pushed_message
 from overstag.rasa_patches import turn_guard
 
@@ -82,6 +83,19 @@ async def messages_after(
             buttons = event.data.get("buttons") or []
             found.append(pushed_message(event.text or "", buttons, event.timestamp))
     return found
+
+
+async def language(agent: Any, conversation_id: str) -> Optional[str]:
+    """The conversation's language slot, as last stored."""
+    store = agent.tracker_store
+    read = getattr(store, "retrieve_for_reading", store.retrieve)
+    tracker = await read(conversation_id)
+    return tracker.get_slot(LANGUAGE_SLOT) if tracker is not None else None
+
+
+def language_header(lang: Optional[str]) -> Dict[str, str]:
+    """`Content-Language`, which the page's own texts follow."""
+    return {"Content-Language": lang} if lang in LANGUAGES else {}
 
 
 TRANSCRIPT_LIMIT = 400

@@ -44,6 +44,24 @@ def moves_in(message: Dict[str, Any], lang: str) -> List[str]:
     return moves
 
 
+# said during a rehearsal, these intents of coach mode may be the interviewer's
+# reply ("What worries you most?" reads as a question about the tool)
+CONVERSATIONAL = ("help", "ask_about_overstag", "bot_challenge")
+
+
+def reads_as_move(turn: Turn) -> bool:
+    """A running rehearsal's turn: rehearsal's own labels (or an open question)
+    take the message for a move, whatever coach mode made of it."""
+    if turn.intent not in CONVERSATIONAL or turn.slot(MODE_SLOT) != MODE_REHEARSE:
+        return False
+    if running(turn) is None:
+        return False
+    best = intent_views.rehearsal_view(turn.message, ())
+    if best and intent_views.is_move(best[0]):
+        return True
+    return content.load().asks_openly(turn.text, turn.language)
+
+
 def running(turn: Turn) -> Optional[Running]:
     data = turn.slot(REHEARSAL_SLOT)
     if not isinstance(data, dict) or "state" not in data:

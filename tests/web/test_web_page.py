@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from overstag.channels import page_content
 from overstag.coaching import content
 from support.browser import ARGS, CHROMIUM, say_in
 
@@ -219,9 +220,10 @@ def test_history_reopens_and_erasing_removes_everything(tmp_path):
                 "document.querySelectorAll('.history-open').length === 2"
             )
             topics = page.locator(".history-topic").all_inner_texts()
+            # the page speaks the conversation's language, Dutch here
             assert topics == [
-                material.label("objection_approval", "en"),
-                material.label("objection_time", "en"),
+                material.label("objection_approval", "nl"),
+                material.label("objection_time", "nl"),
             ]
             page.locator(".history-open").nth(1).click()
             page.wait_for_function(
@@ -235,7 +237,7 @@ def test_history_reopens_and_erasing_removes_everything(tmp_path):
             page.on("dialog", lambda dialog: dialog.accept())
             page.click("#erase-data")
             # the page says so once the server has erased everything
-            erased = page_content.read().label("erased")
+            erased = page_content.read().label("erased", "nl")
             page.wait_for_function(
                 "document.querySelector('#messages').innerText.includes("
                 f"{json.dumps(erased)})"
@@ -255,3 +257,54 @@ def test_history_reopens_and_erasing_removes_everything(tmp_path):
             browser.close()
     finally:
         servers.stop()
+
+
+def _forget_language(servers):
+    import sqlalchemy as sa
+
+    from overstag.storage import storage
+    from overstag.storage.tables import users
+
+    with storage(servers.database_url).accounts.engine.begin() as connection:
+        connection.execute(
+            sa.update(users).where(users.c.user_id == "local").values(language=None)
+        )
+
+
+def test_the_page_speaks_the_users_language(servers, page):
+    _forget_language(servers)
+    labels = page_content.load()
+    # a browser asking for Dutch gets the page in Dutch
+    status, html = servers.call(
+        "GET", "/webhooks/chat/", headers={"Accept-Language": "nl-NL,nl;q=0.9,en;q=0.5"}
+    )
+    assert status == 200 and '<html lang="nl">' in html
+    assert labels.label("new_conversation", "nl") in html
+    page.reload()
+    page.wait_for_selector("#input")
+    assert page.inner_text("#new-conversation") == labels.label(
+        "new_conversation", "en"
+    )
+    # choosing Dutch in the chat turns the page's own texts Dutch at once
+    say_in(page, "graag in het Nederlands")
+    page.wait_for_function("document.documentElement.lang === 'nl'")
+    assert page.inner_text("#new-conversation") == labels.label(
+        "new_conversation", "nl"
+    )
+    assert page.inner_text("#send") == labels.label("send", "nl")
+    # and the next visit starts in it
+    page.reload()
+    page.wait_for_selector("#input")
+    assert page.inner_text("#new-conversation") == labels.label(
+        "new_conversation", "nl"
+    )
+    _forget_language(servers)
+
+
+def test_a_browsers_languages_are_read_by_weight():
+    assert page_content.preferred("nl-NL,nl;q=0.9,en;q=0.8") == "nl"
+    assert page_content.preferred("de-DE,en;q=0.4,nl;q=0.6") == "nl"
+    assert page_content.preferred("en-GB,nl;q=0") == "en"
+    assert page_content.preferred("fr, de;q=0.5") == "en"
+    assert page_content.preferred("nl;q=bogus, en") == "en"
+    assert page_content.preferred("") == "en"
