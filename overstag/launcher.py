@@ -103,7 +103,7 @@ def commands(model: str, log_level: str) -> Dict[str, List[str]]:
     ]
     if not rasa_patches.enabled():
         # plain Rasa takes its token as an argument only
-        rasa += ["--auth-token", settings.api_token()]
+        rasa += [f"--auth-token={settings.api_token()}"]
     return {
         "actions": [
             python,

@@ -51,9 +51,10 @@ def main(argv: Optional[List[str]] = None) -> None:
     logging.getLogger("sanic.access").disabled = True
     from rasa.__main__ import main as rasa_main
 
-    if args[:1] == ["run"] and "--auth-token" not in args:
-        # in this process's argv only, not in the command line others can read
-        args = [*args, "--auth-token", settings.api_token()]
+    if args[:1] == ["run"] and not any(a.startswith("--auth-token") for a in args):
+        # in this process's argv only, not in the command line others can read;
+        # joined with "=", since a random token may start with "-"
+        args = [*args, f"--auth-token={settings.api_token()}"]
     sys.argv = ["rasa", *args]
     rasa_main()
 

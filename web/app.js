@@ -276,6 +276,16 @@
     window.requestAnimationFrame(() => { el.scroller.scrollTop = el.scroller.scrollHeight; });
   }
 
+  // A long answer is read from its start: when the first reply does not fit above
+  // the composer, the page shows its top instead of its last line.
+  function showStartOf(node) {
+    window.requestAnimationFrame(() => {
+      if (node.getBoundingClientRect().top < el.scroller.getBoundingClientRect().top) {
+        node.scrollIntoView({ block: 'start' });
+      }
+    });
+  }
+
   function renderAll() {
     el.messages.textContent = '';
     state.transcript.forEach((entry, i) => el.messages.appendChild(messageEl(entry, i)));
@@ -505,7 +515,9 @@
       const replies = await postMessage(message, id);
       if (epoch !== state.epoch) return;
       setBusy(false);
+      const first = el.messages.childElementCount;
       replies.forEach(addEntry);
+      if (el.messages.children[first]) showStartOf(el.messages.children[first]);
       // the first objection gives the conversation its topic in the list
       const open = state.conversations.find((c) => c.conversation_id === state.sender);
       if (!open || !open.topic) refreshSession().catch(() => {});

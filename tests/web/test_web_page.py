@@ -90,6 +90,19 @@ def test_progress_chart_is_drawn_on_the_page(servers, page):
     page.screenshot(path=str(servers.data_dir / "progress.png"), full_page=True)
 
 
+def test_a_long_answer_on_a_phone_is_shown_from_its_start(servers, page):
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.reload()
+    page.wait_for_selector("#input")
+    say_in(page, "Hij heeft geen tijd en wil ook absoluut niet op de foto")
+    page.wait_for_timeout(300)  # the scroll happens in the next frame
+    first_reply = page.locator(".msg.bot").first
+    box, view = first_reply.bounding_box(), page.locator("#scroller").bounding_box()
+    # the reply is taller than the screen, and its first line is what the reader sees
+    assert page.evaluate("document.querySelector('#scroller').scrollHeight") > 740
+    assert view["y"] - 1 <= box["y"] <= view["y"] + view["height"] / 2
+
+
 def test_page_fits_a_phone(servers, page):
     page.set_viewport_size({"width": 375, "height": 740})
     page.reload()
