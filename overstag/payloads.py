@@ -169,8 +169,6 @@ SCORECARD_SCHEMA: Dict[str, Any] = {
         "turns",
         "persona",
         "category",
-        "difficulty",
-        "language",
         "scores",
         "agreements",
         "tips",
@@ -181,8 +179,6 @@ SCORECARD_SCHEMA: Dict[str, Any] = {
         "turns": {"type": "integer", "minimum": 1},
         "persona": {"type": "string"},
         "category": {"type": "string", "pattern": "^objection_[a-z_]+$"},
-        "difficulty": {"enum": ["easy", "normal", "hard"]},
-        "language": {"enum": ["en", "nl"]},
         "scores": {
             "type": "object",
             "required": list(RUBRIC_ITEMS),

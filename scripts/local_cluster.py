@@ -52,16 +52,16 @@ class Replica:
 
     def _start(self, only: str, model: Path) -> subprocess.Popen:
         self.base.mkdir(parents=True, exist_ok=True)
-        log = open(self.base / f"{only}.log", "ab")
         command = [sys.executable, "-m", "overstag.launcher", "--only", only]
-        return subprocess.Popen(
-            command + ["--model", str(model), "--quiet"],
-            cwd=ROOT,
-            env=self._env(),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        with open(self.base / f"{only}.log", "ab") as log:
+            return subprocess.Popen(
+                command + ["--model", str(model), "--quiet"],
+                cwd=ROOT,
+                env=self._env(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
 
     def start_actions(self, model: Path) -> None:
         self.actions = self._start("actions", model)

@@ -96,8 +96,9 @@ class CheckedRestInput(InputChannel):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         return cls()
 
-    def conversation_key(self, request: Request, sender: str) -> str:
-        """The conversation `sender` names, before any check (for its queue place)."""
+    def conversation_key(self, request: Request, sender: str) -> Optional[str]:
+        """The conversation `sender` names, before the owner check, for its place in
+        the queue; None: take the place only at the lock."""
         return ids.namespaced("rest", tools.tool_of(request), sender)
 
     async def conversation_for(self, request: Request, sender: str) -> str:
@@ -147,12 +148,10 @@ class CheckedRestInput(InputChannel):
             reserve = getattr(locks, "reserve", None)
             try:
                 fields = parse_request(request)
-                if reserve is not None:
+                key = self.conversation_key(request, fields["sender"])
+                if reserve is not None and key is not None:
                     # the message's place in its conversation's queue: now
-                    await reserve(
-                        self.conversation_key(request, fields["sender"]),
-                        fields["message_id"],
-                    )
+                    await reserve(key, fields["message_id"])
                 conversation_id = await self.conversation_for(request, fields["sender"])
             except BadInputError as problem:
                 if reserve is not None:

@@ -10,7 +10,7 @@ import asyncio
 import functools
 import math
 from pathlib import Path
-from typing import Dict, Text
+from typing import Dict, Optional, Text
 
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -43,8 +43,10 @@ class WebChatInput(CheckedRestInput):
     def name(cls) -> Text:
         return "chat"
 
-    def conversation_key(self, request: Request, sender: str) -> str:
-        return sender
+    def conversation_key(self, request: Request, sender: str) -> Optional[str]:
+        # no queue place before the owner check: another user could otherwise hold
+        # up this conversation's queue; the page sends one message at a time
+        return None
 
     async def reply_headers(
         self, request: Request, conversation_id: str

@@ -289,12 +289,18 @@ def settled(state: State) -> List[str]:
 
 
 def line_text(line: Any) -> str:
+    """A persona line's words: a plain string, or {text, asks} (content.py)."""
     return line.get("text", "") if isinstance(line, dict) else line
 
 
+def line_asks(line: Any) -> Optional[str]:
+    return line.get("asks") if isinstance(line, dict) else None
+
+
 def _sayable(state: State, line: Any) -> bool:
-    asks = line.get("asks") if isinstance(line, dict) else None
-    return line_text(line) not in state.used_lines and asks not in settled(state)
+    return line_text(line) not in state.used_lines and line_asks(line) not in settled(
+        state
+    )
 
 
 def choose_line(state: State, lines: Dict[str, List[Any]], key: str) -> str:

@@ -26,7 +26,13 @@ from overstag.content_files import (
     word_gaps,
 )
 from overstag.facts import CATEGORIES, LANGUAGES, MOVES, OFFER_MOVES
-from overstag.rehearsal.candidate import DIFFICULTIES, EFFECTS, OUTCOMES
+from overstag.rehearsal.candidate import (
+    DIFFICULTIES,
+    EFFECTS,
+    OUTCOMES,
+    line_asks,
+    line_text,
+)
 from overstag.rehearsal.review import RUBRIC
 
 LINE_MINIMUM = {
@@ -234,14 +240,6 @@ def _persona_problems(pid: str, persona: Dict[str, Any]) -> List[str]:
             listed = stages.get(stage) if isinstance(stages.get(stage), list) else []
             found += _line_problems(f"persona {pid}: {lang} {stage}", listed, minimum)
     return found
-
-
-def line_text(line: Any) -> str:
-    return line.get("text", "") if isinstance(line, dict) else line
-
-
-def line_asks(line: Any) -> Optional[str]:
-    return line.get("asks") if isinstance(line, dict) else None
 
 
 def _line_problems(where: str, listed: List[Any], minimum: int) -> List[str]:
