@@ -5,8 +5,9 @@ TensorFlow, when no component of the model uses it (about 330 MB and 3 s of
 start-up, overstag/rasa_patches/tensorflow_stub.py), and JAX, which TensorFlow's
 TFLite helpers import whenever it is installed (about 65 MB; TensorFlow treats it
 as optional). Rasa's per-reply schema rebuild is replaced
-(overstag/rasa_patches/action_validation.py). A turn the action server could
-not answer is not stored, and a retried message is stored once
+(overstag/rasa_patches/action_validation.py), and an action call carries the
+turn's events, not the whole conversation (action_payload.py). A turn the
+action server could not answer is not stored, and a retried message is stored once
 (overstag/rasa_patches/turn_guard.py); a database error becomes a 503, not an
 exit (overstag/rasa_patches/tracker_store.py). The API token is read from
 OVERSTAG_API_TOKEN (or var/api-token), never from the command line, where every
@@ -42,9 +43,15 @@ def main(argv: Optional[List[str]] = None) -> None:
             rasa_patches.check()
         except rasa_patches.UntestedRasaError as error:
             sys.exit(f"Overstag did not start: {error}")
-        from overstag.rasa_patches import action_validation, tracker_store, turn_guard
+        from overstag.rasa_patches import (
+            action_payload,
+            action_validation,
+            tracker_store,
+            turn_guard,
+        )
 
         action_validation.install()
+        action_payload.install()
         tracker_store.fail_loud()
         turn_guard.install()
     # sanic's access lines carry URLs, and Rasa's API takes its token in the URL

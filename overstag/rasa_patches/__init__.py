@@ -1,7 +1,8 @@
 """Everything that reaches into Rasa's internals, and the guard that keeps it honest.
 
-Overstag's runtime fixes (action_validation, tensorflow_stub, tracker_store,
-turn_guard), the reminder delivery's access to conversations (conversations)
+Overstag's runtime fixes (action_payload, action_validation, tensorflow_stub,
+tracker_store, turn_guard), the reminder delivery's access to conversations
+(conversations)
 and the Slack and Teams connectors rely on parts of Rasa that are not public
 API. They are listed in PRIVATE_APIS, and `check()` refuses a Rasa version that
 these were not tested with, or one in which any of them is gone, with a message
@@ -24,6 +25,9 @@ PRIVATE_APIS: Tuple[Tuple[str, str], ...] = (
     # action_validation: the validator built once replaces this method
     ("rasa.core.actions.action", "RemoteAction._validate_action_result"),
     ("rasa.core.actions.action", "RemoteAction.action_response_format_spec"),
+    # action_payload: the call's body, its tracker with the turn's events only
+    ("rasa.core.actions.action", "RemoteAction._action_call_format"),
+    ("rasa.shared.core.trackers", "DialogueStateTracker._latest_message_data"),
     # tracker_store: the cache counts and slices the stored events
     ("rasa.core.tracker_store", "SQLTrackerStore._event_query"),
     ("rasa.core.tracker_store", "SQLTrackerStore._additional_events"),
