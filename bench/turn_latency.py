@@ -5,7 +5,9 @@
 Each checkout's own launcher starts its servers (its own code and trained model:
 run `make train` in the baseline checkout first) on free ports and a fresh data
 dir; one REST conversation then sends `--turns` coaching messages, one at a time.
-Printed: p50/p95 of turns 1-20 and of the last 20, and the ratio current/baseline.
+Printed: p50/p95 of turns 1-20, 90-110 (with 110 turns or more) and the last 20,
+how much the last 20 cost against the first 20 in each checkout (issue 17), and
+the ratio current/baseline.
 `--single` sends single-concern messages only (the same work on both sides even
 when the current code coaches more concerns per message).
 """
@@ -82,14 +84,15 @@ def main() -> None:
     figures: Dict[str, Dict[str, Tuple[float, float]]] = {}
     for name, root in (("baseline", args.baseline), ("current", args.current)):
         spent = conversation(root.resolve(), messages, args.turns)
-        figures[name] = {
-            "first 20": percentiles(spent[:20]),
-            "last 20": percentiles(spent[-20:]),
-        }
-        print(name, figures[name], flush=True)
-    for part in ("first 20", "last 20"):
+        figures[name] = {"first 20": percentiles(spent[:20])}
+        if len(spent) >= 110:
+            figures[name]["turns 90-110"] = percentiles(spent[89:110])
+        figures[name]["last 20"] = percentiles(spent[-20:])
+        growth = figures[name]["last 20"][0] / figures[name]["first 20"][0]
+        print(name, figures[name], f"last 20 / first 20: {growth:.2f}x", flush=True)
+    for part in figures["current"]:
         before, after = figures["baseline"][part][0], figures["current"][part][0]
-        print(f"{part} turns: p50 {before} -> {after} ms, ratio {after / before:.2f}")
+        print(f"{part}: p50 {before} -> {after} ms, ratio {after / before:.2f}")
 
 
 if __name__ == "__main__":

@@ -27,7 +27,6 @@ PRIVATE_APIS: Tuple[Tuple[str, str], ...] = (
     ("rasa.core.actions.action", "RemoteAction.action_response_format_spec"),
     # action_payload: the call's body, its tracker with the turn's events only
     ("rasa.core.actions.action", "RemoteAction._action_call_format"),
-    ("rasa.shared.core.trackers", "DialogueStateTracker._latest_message_data"),
     # tracker_store: the cache counts and slices the stored events
     ("rasa.core.tracker_store", "SQLTrackerStore._event_query"),
     ("rasa.core.tracker_store", "SQLTrackerStore._additional_events"),

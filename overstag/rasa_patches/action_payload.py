@@ -13,7 +13,6 @@ yet sends what it has.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any, Dict, List
 
 # what runs between a question and its answer without being the bot's turn
@@ -42,22 +41,23 @@ def turn_window(events: Any) -> List[Any]:
 
 def tracker_state(tracker: Any) -> Dict[str, Any]:
     """`tracker.current_state(EventVerbosity.ALL)` with the turn's events only."""
-    latest_event_time = tracker.events[-1].timestamp if tracker.events else None
-    return {
-        "sender_id": tracker.sender_id,
-        "slots": tracker.current_slot_values(),
-        "latest_message": tracker._latest_message_data(),
-        "latest_event_time": latest_event_time,
-        "followup_action": tracker.followup_action,
-        "paused": tracker.is_paused(),
-        "events": [event.as_dict() for event in turn_window(tracker.events)],
-        "latest_input_channel": tracker.get_latest_input_channel(),
-        "active_loop": (
-            dataclasses.asdict(tracker.active_loop) if tracker.active_loop else {}
-        ),
-        "latest_action": tracker.latest_action,
-        "latest_action_name": tracker.latest_action_name,
-    }
+    from rasa.shared.core.trackers import EventVerbosity
+
+    state = tracker.current_state(EventVerbosity.NONE)
+    state["events"] = [event.as_dict() for event in turn_window(tracker.events)]
+    return state
+
+
+class _TurnView:
+    """What Rasa's call format reads of a tracker (its id and its state), with the
+    state holding the turn's events only."""
+
+    def __init__(self, tracker: Any) -> None:
+        self.sender_id = tracker.sender_id
+        self._tracker = tracker
+
+    def current_state(self, _verbosity: Any) -> Dict[str, Any]:
+        return tracker_state(self._tracker)
 
 
 def install() -> None:
@@ -67,10 +67,6 @@ def install() -> None:
     stock = RemoteAction._action_call_format
 
     def call_format(self: Any, tracker: Any, domain: Any) -> Dict[str, Any]:
-        # Rasa's own body (next action, version, domain) from an empty copy, so no
-        # history is encoded twice; then the tracker with the turn's events
-        body = stock(self, tracker.init_copy(), domain)
-        body["tracker"] = tracker_state(tracker)
-        return body
+        return stock(self, _TurnView(tracker), domain)
 
     RemoteAction._action_call_format = call_format
