@@ -10,9 +10,11 @@ under load. Here every step is one Lua script, so Redis runs it atomically:
 - a conversation's queue is a sorted set of ticket numbers drawn with INCR, so
   the first message to reach Redis is served first;
 - each ticket carries a deadline (Redis's own clock) in a hash. The holder and
-  the waiters renew theirs while they live; a ticket whose deadline passed at the
-  head of the queue is dropped, so a killed server delays the others by one lease
-  at most;
+  the waiters renew theirs while their process lives, from a thread of its own
+  (`LeaseKeeper`): a turn that keeps the event loop busy longer than a lease (a
+  loaded server predicts in the loop) must not lose its lock to the next message.
+  A ticket whose deadline passed at the head of the queue is dropped, so a killed
+  server delays the others by one lease at most;
 - releasing removes the ticket, whether it was served or gave up waiting;
 - a retry of a message (the same idempotency key, `message_id`) queues right
   behind its first attempt, not at the back: when the first attempt's server died
@@ -26,9 +28,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import threading
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from typing import Any, AsyncGenerator, Dict, Optional, Text, Tuple
+from typing import Any, AsyncGenerator, Dict, List, Optional, Text, Tuple
 
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore
@@ -108,6 +112,79 @@ return 1
 """
 
 
+class LeaseKeeper:
+    """Renews this process's tickets every third of a lease, from a daemon thread
+    with its own (blocking) Redis connection, so renewals go on however long a
+    turn holds the event loop. Made on first use; one per process, because
+    Sanic's worker processes each need their own thread and connection."""
+
+    def __init__(self, url: str, lease_ms: int) -> None:
+        self.url, self.lease_ms = url, lease_ms
+        self._tickets: Dict[Tuple[str, int], List[str]] = {}
+        self._guard = threading.Lock()
+        self._thread: Optional[threading.Thread] = None
+
+    def add(self, keys: List[str], ticket: int) -> None:
+        with self._guard:
+            self._tickets[(keys[0], ticket)] = keys
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="overstag-lock-leases", daemon=True
+                )
+                self._thread.start()
+
+    def discard(self, keys: List[str], ticket: int) -> None:
+        with self._guard:
+            self._tickets.pop((keys[0], ticket), None)
+
+    def held(self) -> int:
+        with self._guard:
+            return len(self._tickets)
+
+    def _run(self) -> None:
+        import redis
+
+        connection = redis.Redis.from_url(
+            self.url,
+            socket_timeout=redis_client.TIMEOUT,
+            socket_connect_timeout=redis_client.TIMEOUT,
+        )
+        renew = connection.register_script(RENEW)
+        stop = threading.Event()
+        while not stop.wait(self.lease_ms / 3000):
+            with self._guard:
+                tickets = list(self._tickets.items())
+            if not tickets:
+                continue
+            try:
+                pipe = connection.pipeline(transaction=False)
+                for (_, ticket), keys in tickets:
+                    renew(keys=keys, args=[ticket, self.lease_ms, KEEP_MS], client=pipe)
+                results = pipe.execute()
+            except Exception as error:  # the thread must outlive any failure
+                # the turns go on; the next round may get through
+                logger.error(
+                    "Renewing the conversation locks failed (%s)", type(error).__name__
+                )
+                continue
+            for ((_, ticket), keys), kept in zip(tickets, results, strict=True):
+                if not kept:
+                    logger.error("A conversation's lock expired while it was held")
+                    self.discard(keys, ticket)
+
+
+_KEEPERS: Dict[Tuple[int, str, int], LeaseKeeper] = {}
+_KEEPERS_GUARD = threading.Lock()
+
+
+def lease_keeper(url: str, lease_ms: int) -> LeaseKeeper:
+    key = (os.getpid(), url, lease_ms)
+    with _KEEPERS_GUARD:
+        if key not in _KEEPERS:
+            _KEEPERS[key] = LeaseKeeper(url, lease_ms)
+        return _KEEPERS[key]
+
+
 class LocalLocks:
     """One process's conversation locks; asyncio's Lock serves waiters in order."""
 
@@ -136,12 +213,8 @@ _RESERVED: ContextVar[Optional["Reservation"]] = ContextVar(
 
 
 class Reservation:
-    def __init__(self, conversation_id: str, ticket: int, renewing: Any) -> None:
-        self.conversation_id, self.ticket, self.renewing = (
-            conversation_id,
-            ticket,
-            renewing,
-        )
+    def __init__(self, conversation_id: str, ticket: int) -> None:
+        self.conversation_id, self.ticket = conversation_id, ticket
         self.used = False
 
 
@@ -201,18 +274,25 @@ class FifoRedisLockStore(LockStore):
             and not reserved.used
         ):
             reserved.used = True
-            ticket, renewing = reserved.ticket, reserved.renewing
+            ticket = reserved.ticket
         else:
-            ticket = await self._run(redis, ENQUEUE, keys, self.lease_ms, key)
-            renewing = asyncio.create_task(self._renew(redis, keys, ticket))
+            ticket = await self._enqueue(redis, keys, key)
         served = ""
         try:
             await self._wait(redis, keys, ticket, lock_lifetime)
             yield TicketLock(conversation_id)
             served = key
         finally:
-            renewing.cancel()
+            self._keeper().discard(keys, ticket)
             await self._run(redis, RELEASE, keys, ticket, served)
+
+    def _keeper(self) -> LeaseKeeper:
+        return lease_keeper(settings.redis_url() or "", self.lease_ms)
+
+    async def _enqueue(self, redis: Any, keys: list, key: str) -> int:
+        ticket = await self._run(redis, ENQUEUE, keys, self.lease_ms, key)
+        self._keeper().add(keys, ticket)
+        return ticket
 
     async def reserve(self, conversation_id: str, key: Optional[str]) -> None:
         """Draws the conversation's ticket as the request arrives, before the checks
@@ -223,19 +303,18 @@ class FifoRedisLockStore(LockStore):
         if redis is None:
             return
         keys = self._keys(conversation_id)
-        ticket = await self._run(redis, ENQUEUE, keys, self.lease_ms, key or "")
-        renewing = asyncio.create_task(self._renew(redis, keys, ticket))
-        _RESERVED.set(Reservation(conversation_id, ticket, renewing))
+        ticket = await self._enqueue(redis, keys, key or "")
+        _RESERVED.set(Reservation(conversation_id, ticket))
 
     async def release_reserved(self) -> None:
         reserved = _RESERVED.get()
         _RESERVED.set(None)
         if reserved is None or reserved.used:
             return
-        reserved.renewing.cancel()
         redis = redis_client.client()
         if redis is not None:
             keys = self._keys(reserved.conversation_id)
+            self._keeper().discard(keys, reserved.ticket)
             await self._run(redis, RELEASE, keys, reserved.ticket, "")
 
     async def _wait(self, redis: Any, keys: list, ticket: int, limit: float) -> None:
@@ -250,17 +329,6 @@ class FifoRedisLockStore(LockStore):
                 raise LockError("Could not acquire the conversation's lock.")
             await asyncio.sleep(pause)
             pause = min(LAST_POLL, pause * 1.5)
-
-    async def _renew(self, redis: Any, keys: list, ticket: int) -> None:
-        """Keeps the lease while the ticket waits and while a long turn runs."""
-        while True:
-            await asyncio.sleep(self.lease_ms / 3000)
-            try:
-                if not await self._run(redis, RENEW, keys, ticket, self.lease_ms):
-                    logger.error("A conversation's lock expired while it was held")
-                    return
-            except StorageUnavailableError:
-                continue  # the turn goes on; the next renewal may get through
 
     # Rasa's ticket-list interface is not used with this store: `lock` is all
     # that Rasa and Overstag call.

@@ -137,6 +137,49 @@ def test_a_long_turn_keeps_its_lock_and_the_next_one_waits_for_it(redis_env):
     assert asyncio.run(scenario()) == ["first in", "first out", "second in"]
 
 
+BUSY_HOLDER = textwrap.dedent(
+    """
+    import asyncio, time
+    from overstag.cluster.lock_store import FifoRedisLockStore
+
+    async def main():
+        store = FifoRedisLockStore(lease_seconds=0.6, prefix="busy:")
+        async with store.lock("conversation-busy"):
+            print("holding", flush=True)
+            time.sleep(2.5)  # a turn computing in the event loop: no task runs
+            print("done", flush=True)
+            await asyncio.sleep(0.5)
+
+    asyncio.run(main())
+    """
+)
+
+
+def test_a_turn_that_keeps_the_event_loop_busy_keeps_its_lock(redis_env):
+    holder = subprocess.Popen(
+        [sys.executable, "-c", BUSY_HOLDER],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        [server] = stores(1, lease=0.6, prefix="busy:")
+
+        async def scenario():
+            waiting = asyncio.ensure_future(_enter(server, "conversation-busy"))
+            done = await asyncio.to_thread(holder.stdout.readline)
+            # four leases went by with the holder's loop blocked; it still held
+            assert done.strip() == "done"
+            assert not waiting.done(), "entered while the holder was computing"
+            return await asyncio.wait_for(waiting, 10)
+
+        assert asyncio.run(scenario()) == "entered"
+    finally:
+        holder.kill()
+        holder.wait()
+
+
 def test_a_waiter_that_gives_up_leaves_the_queue(redis_env):
     first, second, third = stores(3, prefix="cancel:")
 
