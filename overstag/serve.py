@@ -46,12 +46,14 @@ def main(argv: Optional[List[str]] = None) -> None:
         from overstag.rasa_patches import (
             action_payload,
             action_validation,
+            history,
             tracker_store,
             turn_guard,
         )
 
         action_validation.install()
         action_payload.install()
+        history.install()
         tracker_store.fail_loud()
         turn_guard.install()
     # sanic's access lines carry URLs, and Rasa's API takes its token in the URL

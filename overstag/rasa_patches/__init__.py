@@ -1,6 +1,6 @@
 """Everything that reaches into Rasa's internals, and the guard that keeps it honest.
 
-Overstag's runtime fixes (action_payload, action_validation, tensorflow_stub,
+Overstag's runtime fixes (action_payload, action_validation, history, tensorflow_stub,
 tracker_store, turn_guard), the reminder delivery's access to conversations
 (conversations)
 and the Slack and Teams connectors rely on parts of Rasa that are not public
@@ -27,6 +27,23 @@ PRIVATE_APIS: Tuple[Tuple[str, str], ...] = (
     ("rasa.core.actions.action", "RemoteAction.action_response_format_spec"),
     # action_payload: the call's body, its tracker with the turn's events only
     ("rasa.core.actions.action", "RemoteAction._action_call_format"),
+    # history: applied events, states and copies kept on the tracker
+    ("rasa.shared.core.trackers", "DialogueStateTracker.applied_events"),
+    ("rasa.shared.core.trackers", "DialogueStateTracker.copy"),
+    ("rasa.shared.core.trackers", "DialogueStateTracker._undo_till_previous"),
+    (
+        "rasa.shared.core.trackers",
+        "DialogueStateTracker._first_loop_execution_or_unhappy_path",
+    ),
+    (
+        "rasa.shared.core.trackers",
+        "DialogueStateTracker._undo_till_previous_loop_execution",
+    ),
+    ("rasa.shared.core.trackers", "DialogueStateTracker._create_events"),
+    ("rasa.shared.core.domain", "Domain.states_for_tracker_history"),
+    ("rasa.shared.core.domain", "Domain._clean_state"),
+    ("rasa.core.policies.rule_policy", "RulePolicy._prediction_states"),
+    ("rasa.core.policies.rule_policy", "RulePolicy._get_possible_keys"),
     # tracker_store: the cache counts and slices the stored events
     ("rasa.core.tracker_store", "SQLTrackerStore._event_query"),
     ("rasa.core.tracker_store", "SQLTrackerStore._additional_events"),
