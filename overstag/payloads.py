@@ -153,6 +153,30 @@ def history(conversation_id: str, messages: List[Dict[str, Any]]) -> Dict[str, A
     return {"conversation_id": conversation_id, "messages": messages}
 
 
+MARKS_KEY = "overstag_marks"
+
+MARKS_SCHEMA: Dict[str, Any] = {
+    "type": "object",
+    "description": (
+        "Which parts of a bot message's text are what: `say`, the sentences meant"
+        " to be said or sent as they are (the page gives each a Copy button);"
+        " `titles`, the concession titles (kept in compact mode). Each is a"
+        " substring of the message's text, without its **bold** marks."
+    ),
+    "required": ["say", "titles"],
+    "additionalProperties": False,
+    "properties": {
+        "say": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        "titles": {"type": "array", "items": {"type": "string", "minLength": 1}},
+    },
+}
+
+
+def marks(say: List[str], titles: List[str] = ()) -> Dict[str, Any]:
+    """The `custom` part that marks a message's sayable sentences and titles."""
+    return {MARKS_KEY: {"say": [str(s) for s in say], "titles": list(titles)}}
+
+
 SCORECARD_KEY = "overstag_scorecard"
 PROGRESS_KEY = "overstag_progress"
 RUBRIC_ITEMS = ("acknowledged", "explored", "fitting_offer", "confirmed", "no_pressure")

@@ -5,6 +5,7 @@
   'use strict';
 
   const OPEN_KEY = 'overstag.open';
+  const COMPACT_KEY = 'overstag.compact';
   // written by earlier versions of the page; the server keeps the history now
   const OLD_KEYS = ['overstag.sender', 'overstag.transcript', 'overstag.pushedAfter'];
   const POLL_MS = 20000;
@@ -26,6 +27,7 @@
     signedIn: document.getElementById('signed-in'),
     erase: document.getElementById('erase-data'),
     signOut: document.getElementById('sign-out'),
+    compact: document.getElementById('compact'),
   };
 
   // sender: the open conversation's id (issued by the server); epoch: bumped when
@@ -60,6 +62,16 @@
     document.querySelectorAll('[data-label-aria]').forEach((node) => {
       node.setAttribute('aria-label', label(node.dataset.labelAria));
     });
+    document.querySelectorAll('[data-label-placeholder]').forEach((node) => {
+      node.setAttribute('placeholder', label(node.dataset.labelPlaceholder));
+    });
+    document.querySelectorAll('[data-label-title]').forEach((node) => {
+      node.setAttribute('title', label(node.dataset.labelTitle));
+    });
+    document.querySelectorAll('[data-label-download]').forEach((node) => {
+      node.setAttribute('download', label(node.dataset.labelDownload));
+    });
+    document.querySelectorAll('summary.tip-title').forEach((node) => { node.textContent = label('tip'); });
   }
 
   function both(key) {
@@ -110,15 +122,62 @@
     return node;
   }
 
-  // Plain text -> DOM: newlines become <br>, **bold** becomes <strong>.
+  // One line: **bold** becomes <strong>.
+  function renderInline(line) {
+    const frag = document.createDocumentFragment();
+    line.split(/\*\*(.+?)\*\*/).forEach((part, j) => {
+      if (!part) return;
+      frag.appendChild(j % 2 === 1 ? h('strong', '', part) : document.createTextNode(part));
+    });
+    return frag;
+  }
+
+  const TIP = /^\s*Tip:\s*/;
+
+  // A "Tip:" line folds away on a phone's small screen and opens on a tap.
+  function tipEl(line) {
+    const details = h('details', 'tip');
+    details.appendChild(h('summary', 'tip-title', label('tip')));
+    details.appendChild(h('span', 'tip-text')).appendChild(renderInline(line.replace(TIP, '')));
+    return details;
+  }
+
+  // Plain text -> DOM: newlines become <br>, **bold** becomes <strong>, tips fold.
   function renderRichText(text) {
     const frag = document.createDocumentFragment();
-    text.replace(/\r\n?/g, '\n').split('\n').forEach((line, i) => {
-      if (i > 0) frag.appendChild(document.createElement('br'));
-      line.split(/\*\*(.+?)\*\*/).forEach((part, j) => {
-        if (!part) return;
-        frag.appendChild(j % 2 === 1 ? h('strong', '', part) : document.createTextNode(part));
-      });
+    let afterBlock = true;
+    text.replace(/\r\n?/g, '\n').split('\n').forEach((line) => {
+      if (TIP.test(line)) { frag.appendChild(tipEl(line)); afterBlock = true; return; }
+      if (!afterBlock) frag.appendChild(document.createElement('br'));
+      frag.appendChild(renderInline(line));
+      afterBlock = false;
+    });
+    return frag;
+  }
+
+  // A marked message (MARKS_SCHEMA) line by line: a sayable line gets its own Copy
+  // button, a concession's title is kept apart from its detail for compact mode.
+  function renderMarked(text, marks) {
+    const frag = document.createDocumentFragment();
+    text.replace(/\r\n?/g, '\n').split('\n').forEach((line) => {
+      if (TIP.test(line)) { frag.appendChild(tipEl(line)); return; }
+      const plain = plainText(line);
+      const title = marks.titles.find((t) => line.indexOf('**' + t + '**') >= 0);
+      const say = marks.say.find((s) => plain.indexOf(s) >= 0);
+      const row = h('div', 'line');
+      if (title) {
+        const at = line.indexOf('**' + title + '**');
+        row.classList.add('title-line');
+        row.appendChild(renderInline(line.slice(0, at + title.length + 4)));
+        const detail = h('span', 'detail');
+        detail.appendChild(renderInline(line.slice(at + title.length + 4)));
+        row.appendChild(detail);
+        if (say) detail.appendChild(copyButton(say));
+      } else {
+        row.appendChild(renderInline(line));
+        if (say) { row.classList.add('say'); row.appendChild(copyButton(say)); }
+      }
+      frag.appendChild(row);
     });
     return frag;
   }
@@ -134,10 +193,16 @@
     node.dataset.index = String(index);
     if (entry.text) {
       const bubble = h('div', 'bubble');
-      bubble.appendChild(renderRichText(entry.text));
+      if (entry.role === 'bot' && entry.marks) {
+        node.classList.add('marked');
+        bubble.appendChild(renderMarked(entry.text, entry.marks));
+      } else {
+        bubble.appendChild(renderRichText(entry.text));
+      }
       node.appendChild(bubble);
     }
-    if (entry.role === 'bot' && entry.text) node.appendChild(copyButton(entry.text));
+    // Copy only where there is something to say or send: sayables and the e-mail
+    if (entry.role === 'bot' && entry.text && isEmail(entry.email)) node.appendChild(copyButton(entry.text));
     if (entry.role === 'bot' && isEmail(entry.email)) node.appendChild(downloadsEl(entry.email));
     if (entry.role === 'bot' && entry.progress) node.appendChild(chartEl(entry.progress));
     if (entry.role === 'bot' && entry.buttons && entry.buttons.length) {
@@ -234,6 +299,11 @@
       });
       wrap.appendChild(link);
     });
+    if (typeof email.interview_id === 'number') {
+      const ics = h('a', 'download ics', label('download_ics'));
+      ics.href = 'interviews/' + encodeURIComponent(String(email.interview_id)) + '/tasks.ics';
+      wrap.appendChild(ics);
+    }
     return wrap;
   }
 
@@ -379,6 +449,14 @@
     };
   }
 
+  // MARKS_SCHEMA: which sentences of a message are to be said (Copy) and which are titles
+  function readMarks(custom) {
+    const p = custom && custom.overstag_marks;
+    if (!p || !Array.isArray(p.say) || !Array.isArray(p.titles)) return null;
+    const strings = (list) => list.filter((x) => typeof x === 'string' && x.trim());
+    return { say: strings(p.say), titles: strings(p.titles) };
+  }
+
   // PROGRESS_SCHEMA: the rehearsal scores over sessions, for the chart
   function readProgress(custom) {
     const p = custom && custom.overstag_progress;
@@ -421,13 +499,16 @@
     const email = readEmail(m.custom);
     if (email) return { role: 'bot', text: '', email };
     const progress = readProgress(m.custom);
+    const marks = readMarks(m.custom);
     const texts = [m.text, m.custom && m.custom.text].filter((t) => typeof t === 'string' && t.trim());
+    if (!texts.length && marks) return { role: 'bot', text: '', marks };
     const buttons = (Array.isArray(m.buttons) ? m.buttons : [])
       .filter((b) => b && (b.title || b.payload))
       .map((b) => ({ title: String(b.title || b.payload), payload: String(b.payload || b.title) }));
     if (!texts.length && !buttons.length) return progress ? { role: 'bot', text: '', progress } : null;
     const entry = { role: 'bot', text: texts.join('\n\n') };
     if (progress) entry.progress = progress;
+    if (marks) entry.marks = marks;
     if (buttons.length) Object.assign(entry, { buttons, used: false });
     return entry;
   }
@@ -443,6 +524,7 @@
         last.email = r.email;
       }
       else if (r.progress && !r.text && last && last.text && !last.progress) last.progress = r.progress;
+      else if (r.marks && !r.text) { if (last && last.text && !last.marks) last.marks = r.marks; }
       else merged.push(r);
     });
     return merged;
@@ -450,8 +532,23 @@
 
   /* ---------- messages the server sends on its own (reminders) ---------- */
 
+  // A reminder that arrives while the page is in the background shows as a
+  // notification (when the user allowed them); an open page shows it in the chat.
+  function notify(entry) {
+    if (!document.hidden || !entry.text || !('Notification' in window)) return;
+    if (window.Notification.permission !== 'granted') return;
+    try {
+      new window.Notification(label('reminder_title'), { body: plainText(entry.text), tag: 'overstag-reminder', lang: state.lang });
+    } catch (e) { /* some browsers only notify from a service worker */ }
+  }
+
+  function askToNotify() {
+    if (!('Notification' in window) || window.Notification.permission !== 'default') return;
+    try { window.Notification.requestPermission(); } catch (e) { /* old callback-only API */ }
+  }
+
   async function pollPushed() {
-    if (state.busy || document.hidden || !state.sender) return;
+    if (state.busy || !state.sender) return;
     const after = state.after;
     const sender = state.sender;
     try {
@@ -463,7 +560,7 @@
       let latest = after;
       pushed.forEach((m) => {
         const entry = toEntry(m);
-        if (entry) addEntry(entry);
+        if (entry) { addEntry(entry); notify(entry); }
         if (typeof m.timestamp === 'number' && m.timestamp > latest) latest = m.timestamp;
       });
       state.after = latest;
@@ -558,6 +655,7 @@
     if (!text || state.busy) return;
     setInput('');
     send(text, text);
+    askToNotify();
     el.input.focus();
   }
 
@@ -709,7 +807,16 @@
     pollPushed();
   }
 
+  // Compact: only the line to say and the concession titles, remembered here.
+  function setCompact(on) {
+    document.body.classList.toggle('compact', on);
+    el.compact.setAttribute('aria-pressed', String(on));
+    storageSet(COMPACT_KEY, on ? '1' : '0');
+  }
+
   function init() {
+    setCompact(storageGet(COMPACT_KEY) === '1');
+    el.compact.addEventListener('click', () => setCompact(!document.body.classList.contains('compact')));
     renderAll();
     el.form.addEventListener('submit', onSubmit);
     el.input.addEventListener('keydown', onKeyDown);

@@ -24,6 +24,16 @@ PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)(?:\.([a-z]+))?\s*\}\}")
 SPECIAL = ("examples", "labels", "lang")
 
 
+DOES = ("coach", "rehearse", "request", "interviews")
+
+
+def _example(example: Dict[str, str]) -> str:
+    return (
+        f'<button type="button" class="example" lang="{html.escape(example["lang"])}">'
+        f"{html.escape(example['text'])}</button>"
+    )
+
+
 @dataclass(frozen=True)
 class PageContent:
     labels: Mapping[str, Dict[str, str]]
@@ -41,18 +51,26 @@ class PageContent:
             if key == "lang":
                 return page_lang
             if key == "examples":
-                return "\n".join(
-                    '<button type="button" class="example" '
-                    f'lang="{html.escape(e["lang"])}">'
-                    f"{html.escape(e['text'])}</button>"
-                    for e in self.examples
-                )
+                return self._examples(page_lang)
             if key == "labels":
                 # inside <script>, "</" would end the element
                 return json.dumps(self.labels, ensure_ascii=False).replace("</", "<\\/")
             return html.escape(self.label(key, lang))
 
         return PLACEHOLDER.sub(fill, template)
+
+    def _examples(self: PageContent, page_lang: str) -> str:
+        """One row per thing Overstag does: its name, then its example per language."""
+        rows = []
+        for does in DOES:
+            title = html.escape(self.label(f"does_{does}", page_lang))
+            mine = [e for e in self.examples if e.get("does") == does]
+            buttons = "".join(_example(e) for e in mine)
+            rows.append(
+                f'<div class="does"><span class="does-title" data-label="does_{does}">'
+                f"{title}</span>{buttons}</div>"
+            )
+        return "\n".join(rows)
 
 
 def read(directory: Path = CONTENT_DIR) -> PageContent:
@@ -82,6 +100,15 @@ def problems(content: PageContent, template: str) -> List[str]:
             found.append(f"web/index.html: {match.group(0)} names an unknown language")
     if not content.examples:
         found.append("page.yml examples: at least one example is needed")
+    for does in DOES:
+        if f"does_{does}" not in content.labels:
+            found.append(f"page.yml: no label 'does_{does}' for the welcome")
+        for lang in LANGUAGES:
+            if not any(
+                isinstance(e, dict) and e.get("does") == does and e.get("lang") == lang
+                for e in content.examples
+            ):
+                found.append(f"page.yml examples: no {lang} example for {does!r}")
     for number, example in enumerate(content.examples, start=1):
         ok = isinstance(example, dict) and example.get("lang") in LANGUAGES
         if not ok or not str(example.get("text") or "").strip():

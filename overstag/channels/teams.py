@@ -50,6 +50,7 @@ from overstag.channels.ownership import owned
 from overstag.channels.platform_payloads import TextOnly
 from overstag.cluster.recent import SharedRecentKeys
 from overstag.facts import MAX_MESSAGE_CHARS, MAX_SENDER_CHARS
+from overstag.storage import storage
 
 logger = logging.getLogger(__name__)
 RETRY_WINDOW = 3600.0  # a re-delivered activity is answered once within this
@@ -202,6 +203,9 @@ class TeamsBot(TextOnly, BotFramework):
         super().__init__(app_id, app_password, conversation, bot, service_url)
         self.tokens, self.buttons, self.reply_to = tokens, buttons, reply_to
         self.remember_buttons = remember_buttons
+        # messages the Bot Connector did not take: a reminder sent on its own must
+        # know, to try again later
+        self.failures = 0
 
     @staticmethod
     def markdown(text: str) -> str:
@@ -223,6 +227,7 @@ class TeamsBot(TextOnly, BotFramework):
         token = await self.tokens.token()
         if not token:
             logger.error("Not replying on Teams: the bot has no access token")
+            self.failures += 1
             return
         headers = {
             "Authorization": f"Bearer {token}",
@@ -234,12 +239,14 @@ class TeamsBot(TextOnly, BotFramework):
                     url, data=json.dumps(message_data), headers=headers
                 ) as reply:
                     if reply.status >= 300:
+                        self.failures += 1
                         logger.error(
                             "The Bot Connector refused a reply: %s %s",
                             reply.status,
                             await reply.text(),
                         )
         except Exception as error:
+            self.failures += 1
             logger.error("Could not reach the Bot Connector at %s: %s", url, error)
 
     async def send_text_message(
@@ -467,6 +474,44 @@ class TeamsInput(BotFrameworkInput):
 
         return remember
 
+    @staticmethod
+    def address_of(activity: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+        """The conversation reference of a personal chat, where the bot may write
+        first (reminders); None elsewhere: a channel thread is not a direct message."""
+        conversation = _dict(activity.get("conversation"))
+        if conversation.get("conversationType") not in (None, "personal"):
+            return None
+        return {
+            "serviceUrl": activity["serviceUrl"],
+            "conversation": {
+                k: conversation[k]
+                for k in ("id", "tenantId", "conversationType")
+                if k in conversation
+            },
+            "bot": _dict(activity.get("recipient")),
+            "user": {"id": str(activity["from"]["id"])},
+        }
+
+    async def _remember_and_answer(
+        self,
+        activity: Dict[str, Any],
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        message: UserMessage,
+    ) -> None:
+        user = self.user_of(activity)
+        address = self.address_of(activity)
+        if address is not None:
+            try:
+                await asyncio.to_thread(
+                    storage().addresses.save, user, "teams", address
+                )
+            except Exception as error:
+                # the answer matters more than a later reminder's address
+                logger.error(
+                    "Could not save a Teams address (%s)", type(error).__name__
+                )
+        await owned(on_new_message, message, user, "teams")
+
     def _handle(
         self,
         activity: Dict[str, Any],
@@ -500,7 +545,7 @@ class TeamsInput(BotFrameworkInput):
         )
         # answer the Bot Connector at once; the replies follow through its REST API
         task = asyncio.create_task(
-            owned(on_new_message, message, self.user_of(activity), "teams")
+            self._remember_and_answer(activity, on_new_message, message)
         )
         self._background_tasks.add(task)
         task.add_done_callback(self._background_tasks.discard)

@@ -21,6 +21,7 @@ from overstag.channels import input_checks, page_content, sign_in
 from overstag.channels.input_checks import BadInputError
 from overstag.channels.rest import CheckedRestInput
 from overstag.facts import MAX_SENDER_CHARS
+from overstag.follow_up import calendar as follow_up_calendar
 from overstag.follow_up import delivery
 from overstag.rasa_patches import conversations
 from overstag.storage import storage
@@ -96,6 +97,29 @@ class WebChatInput(CheckedRestInput):
                 )
             messages = await delivery.pushed_messages(agent, sender, after)
             return response.json(payloads.pushed(messages))
+
+        @blueprint.route("/interviews/<interview_id>/tasks.ics", methods=["GET"])
+        async def interview_tasks(request: Request, interview_id: str) -> HTTPResponse:
+            """The interview's pending reminders as an .ics; only its owner's."""
+            try:
+                user = sign_in.signed_in(request)
+            except BadInputError as problem:
+                return response.json({"error": problem.message}, status=problem.status)
+            found = await asyncio.to_thread(
+                follow_up_calendar.owned_tasks, interview_id, user.user_id
+            )
+            if found is None:
+                # another user's interview is as unknown as one that never was
+                return response.json({"error": "No such interview."}, status=404)
+            name, data = found
+            return response.raw(
+                data,
+                content_type="text/calendar; charset=utf-8",
+                headers={
+                    "Content-Disposition": f'attachment; filename="{name}"',
+                    **sign_in.NO_STORE,
+                },
+            )
 
         @blueprint.route("/", methods=["GET"])
         async def page(request: Request) -> HTTPResponse:

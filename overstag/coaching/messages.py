@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Dict, List, Tuple
 
+from overstag import payloads
 from overstag.coaching.advice import Advice
 from overstag.coaching.content import Content
 
@@ -56,7 +57,9 @@ def advice_messages(
     if advice.say:
         heading = f"**{content.reply('heading_say', lang)}**"
         messages.append({"text": f"{lead}\n{heading}" if lead else heading})
-        messages.append({"text": advice.say})
+        messages.append(
+            {"text": advice.say, "json_message": payloads.marks([advice.say])}
+        )
     elif lead:
         messages.append({"text": lead})
     lines: List[str] = []
@@ -70,7 +73,12 @@ def advice_messages(
         lines.append(f"**{content.reply('heading_avoid', lang)}**")
         lines.append(f"• {advice.avoid}")
     if lines:
-        messages.append({"text": "\n".join(lines)})
+        message: Message = {"text": "\n".join(lines)}
+        if advice.offers:
+            message["json_message"] = payloads.marks(
+                [o["say"] for o in advice.offers], [o["title"] for o in advice.offers]
+            )
+        messages.append(message)
     return messages
 
 

@@ -81,6 +81,8 @@ OTHER_TEXTS = (
             "delete_confirm",
             "deleted",
             "nothing_to_delete",
+            "calendar_name",
+            "calendar_summary",
         )
     ),
     *(f"replies.buttons.{key}" for key in ("delete_yes", "delete_no", "my_interviews")),

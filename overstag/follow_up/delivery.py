@@ -21,12 +21,15 @@ from typing import Any, Dict, List, Optional
 
 from overstag import clock, settings
 from overstag.facts import DUE_REMINDER_SLOT, REMINDER_ACTION
+from overstag.follow_up import direct_messages
 from overstag.privacy import retention
 from overstag.rasa_patches import conversations
 from overstag.storage import storage
 
 logger = logging.getLogger(__name__)
 RETENTION_EVERY = 3600  # seconds
+# a platform that keeps refusing a reminder's direct message is tried this long
+PUSH_FOR = dt.timedelta(days=1)
 
 
 async def deliver_due(
@@ -64,6 +67,7 @@ async def deliver_due(
                 DUE_REMINDER_SLOT,
                 str(reminder["id"]),
             )
+            await _push(agent, reminder, target, owner)
             done = True
             delivered += int(ran)
         except Exception as error:
@@ -77,6 +81,34 @@ async def deliver_due(
                 stored.finish_delivery, reminder["id"], done, now, owner
             )
     return delivered
+
+
+async def _push(agent: Any, reminder: Dict[str, Any], target: str, owner: str) -> None:
+    """The run's texts to the owner's Slack or Teams direct messages, once: a
+    server taking over the claim sees the mark and does not post them again.
+    A refused post keeps the reminder due (NotDeliveredError) for a day."""
+    stored = storage().interviews
+    if await asyncio.to_thread(stored.pushed, reminder["id"]):
+        return
+    user = await asyncio.to_thread(
+        storage().accounts.owner, reminder["conversation_id"]
+    )
+    if not user or direct_messages.channel_of(user) is None:
+        return
+    messages = await conversations.messages_of_run(
+        agent, target, REMINDER_ACTION, DUE_REMINDER_SLOT, str(reminder["id"])
+    )
+    try:
+        channel = await direct_messages.send(user, messages)
+    except direct_messages.NotDeliveredError:
+        if clock.now() - reminder["due_at"] < PUSH_FOR:
+            raise
+        logger.error("Reminder %s: gave up its direct message.", reminder["id"])
+        return
+    if channel:
+        await asyncio.to_thread(
+            stored.mark_pushed, reminder["id"], channel, owner, clock.now()
+        )
 
 
 async def expire_old_data() -> None:

@@ -143,12 +143,19 @@ def export_user(engine: sa.engine.Engine, user_id: str) -> Dict[str, Any]:
             .where(tables.conversations.c.user_id == user_id)
             .order_by(tables.conversations.c.created_at),
         )
+        addresses = _rows(
+            connection,
+            tables.chat_addresses.select().where(
+                tables.chat_addresses.c.user_id == user_id
+            ),
+        )
     document = export(engine, ids)
     return {
         "format": document.pop("format"),
         "exported_at": document.pop("exported_at"),
         "user": user[0] if user else {"user_id": user_id},
         tables.conversations.name: owned,
+        tables.chat_addresses.name: addresses,
         **document,
     }
 
@@ -162,6 +169,10 @@ def erase_user(engine: sa.engine.Engine, user_id: str) -> Dict[str, int]:
             tables.conversations.delete().where(
                 tables.conversations.c.user_id == user_id
             )
+        ).rowcount
+        addresses = tables.chat_addresses
+        removed[addresses.name] = connection.execute(
+            addresses.delete().where(addresses.c.user_id == user_id)
         ).rowcount
         removed[tables.users.name] = connection.execute(
             tables.users.delete().where(tables.users.c.user_id == user_id)

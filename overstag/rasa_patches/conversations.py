@@ -64,6 +64,33 @@ async def run_action(
         return True
 
 
+async def messages_of_run(
+    agent: Any, conversation_id: str, action: str, slot: str, value: str
+) -> List[Dict[str, Any]]:
+    """What the bot said in the run of `action` after `slot` was set to `value`:
+    the same texts whichever server ran it, for passing on to a chat platform."""
+    from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet
+
+    store = agent.tracker_store
+    read = getattr(store, "retrieve_for_reading", store.retrieve)
+    tracker = await read(conversation_id)
+    if tracker is None:
+        return []
+    found: List[Dict[str, Any]] = []
+    armed = inside = False
+    for event in tracker.events:
+        if isinstance(event, SlotSet) and event.key == slot:
+            armed = event.value == value or (armed and inside)
+        elif isinstance(event, ActionExecuted):
+            if inside:
+                break  # the run is over
+            inside = armed and event.action_name == action
+        elif inside and isinstance(event, BotUttered) and event.text:
+            buttons = event.data.get("buttons") or []
+            found.append(pushed_message(event.text, buttons, event.timestamp))
+    return found
+
+
 async def messages_after(
     agent: Any, conversation_id: str, action: str, after: float
 ) -> List[Dict[str, Any]]:

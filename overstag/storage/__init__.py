@@ -13,6 +13,7 @@ from typing import Optional
 import sqlalchemy as sa
 
 from overstag.storage.accounts import Directory
+from overstag.storage.chat_addresses import ChatAddresses
 from overstag.storage.coaching_records import CoachingRecords
 from overstag.storage.database import engine
 from overstag.storage.interviews import Interviews
@@ -26,6 +27,7 @@ class Storage:
     rehearsals: Rehearsals
     interviews: Interviews
     accounts: Directory
+    addresses: ChatAddresses
 
 
 def storage(url: Optional[str] = None) -> Storage:
@@ -37,4 +39,5 @@ def storage(url: Optional[str] = None) -> Storage:
         Rehearsals(shared),
         Interviews(shared),
         Directory(shared),
+        ChatAddresses(shared),
     )

@@ -19,6 +19,7 @@ from overstag.facts import MAX_CANDIDATE_NAME_CHARS, MAX_OUTLET_CHARS, MAX_SENDE
 from overstag.storage.accounts import owned_by
 from overstag.storage.tables import interviews as interviews_table
 from overstag.storage.tables import reminder_claims as claims_table
+from overstag.storage.tables import reminder_pushes as pushes_table
 from overstag.storage.tables import reminders as reminders_table
 
 
@@ -231,11 +232,11 @@ class Interviews:
                     .values(state="delivering")
                 ).rowcount
                 if taken:
-                    connection.execute(
-                        claims_table.delete().where(
-                            claims_table.c.reminder_id == row["id"]
+                    # SQLite may give a deleted reminder's id to a new one
+                    for stale in (claims_table, pushes_table):
+                        connection.execute(
+                            stale.delete().where(stale.c.reminder_id == row["id"])
                         )
-                    )
                     connection.execute(
                         claims_table.insert().values(
                             reminder_id=row["id"], owner=owner, expires_at=until
@@ -296,6 +297,12 @@ class Interviews:
             ).rowcount
             if not ours:
                 return False
+            if delivered:
+                connection.execute(
+                    pushes_table.delete().where(
+                        pushes_table.c.reminder_id == reminder_id
+                    )
+                )
             connection.execute(
                 reminders_table.update()
                 .where(
@@ -304,4 +311,37 @@ class Interviews:
                 )
                 .values(**values)
             )
+            return True
+
+    def pushed(self, reminder_id: int) -> bool:
+        """Whether the reminder already went out as a direct message (by a server
+        that died before marking it sent)."""
+        query = sa.select(pushes_table.c.reminder_id).where(
+            pushes_table.c.reminder_id == reminder_id
+        )
+        with self.engine.connect() as connection:
+            return connection.execute(query).first() is not None
+
+    def mark_pushed(
+        self, reminder_id: int, channel: str, owner: str, now: dt.datetime
+    ) -> bool:
+        """Records the direct message, only while `owner` holds the claim."""
+        with self.engine.begin() as connection:
+            ours = connection.execute(
+                sa.select(claims_table.c.reminder_id).where(
+                    claims_table.c.reminder_id == reminder_id,
+                    claims_table.c.owner == owner,
+                )
+            ).first()
+            if ours is None:
+                return False
+            try:
+                with connection.begin_nested():
+                    connection.execute(
+                        pushes_table.insert().values(
+                            reminder_id=reminder_id, channel=channel, pushed_at=now
+                        )
+                    )
+            except sa.exc.IntegrityError:
+                pass
             return True

@@ -165,3 +165,25 @@ conversations = sa.Table(
     _when("created_at"),
     _when("updated_at"),
 )
+
+# which reminder went out as a Slack or Teams direct message while it was being
+# delivered: a server that takes over a claim does not post it a second time; the
+# row goes when the reminder is marked sent
+reminder_pushes = sa.Table(
+    "overstag_reminder_pushes",
+    metadata,
+    sa.Column("reminder_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("channel", sa.String(16), nullable=False),
+    _when("pushed_at"),
+)
+
+# where a chat platform lets the bot write to a user first: the Bot Framework's
+# conversation reference of the user's personal chat, saved when they write to it
+chat_addresses = sa.Table(
+    "overstag_chat_addresses",
+    metadata,
+    sa.Column("user_id", sa.String(MAX_USER_ID_CHARS), primary_key=True),
+    sa.Column("channel", sa.String(16), nullable=False),
+    sa.Column("address", sa.Text, nullable=False),  # JSON
+    _when("updated_at"),
+)

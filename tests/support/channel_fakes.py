@@ -237,7 +237,9 @@ class ChannelStack:
     """Fakes first, then the launcher with Slack, Teams and the advice API switched
     on."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(
+        self, data_dir: Path, extra_env: Optional[Dict[str, str]] = None
+    ) -> None:
         self.slack = FakeSlack()
         self.teams = FakeBotFramework()
         self.servers = Servers(
@@ -252,6 +254,7 @@ class ChannelStack:
                 "OVERSTAG_TEAMS_OPENID_URL": self.teams.openid_url,
                 "OVERSTAG_TEAMS_LOGIN_URL": self.teams.base,
                 "OVERSTAG_ADVICE_API_TOKEN": f"old-rotated-token,{API_TOKEN}",
+                **(extra_env or {}),
             },
         )
 

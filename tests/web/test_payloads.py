@@ -57,13 +57,32 @@ def test_the_page_reads_exactly_the_fields_of_a_conversation_shown_again():
     assert "toEntry(m)" in reader
 
 
+def test_the_page_reads_exactly_the_fields_of_the_marks_payload():
+    reader = _function("readMarks")
+    assert f"custom.{payloads.MARKS_KEY}" in reader
+    assert set(re.findall(r"\bp\.(\w+)", reader)) == set(
+        payloads.MARKS_SCHEMA["properties"]
+    )
+    Draft202012Validator.check_schema(payloads.MARKS_SCHEMA)
+    marked = payloads.marks(["Say this."], ["A title"])
+    Draft202012Validator(payloads.MARKS_SCHEMA).validate(marked[payloads.MARKS_KEY])
+    assert payloads.is_own(marked)  # chat platforms get the text only
+
+
 def test_the_page_takes_every_payload_through_its_reader():
     # outside the readers nothing touches the raw payloads
     rest = APP
-    for reader in ("readEmail", "readPushed", "readHistory", "readProgress"):
+    for reader in (
+        "readEmail",
+        "readPushed",
+        "readHistory",
+        "readProgress",
+        "readMarks",
+    ):
         rest = rest.replace(_function(reader), "")
     assert payloads.EMAIL_KEY not in rest
     assert payloads.PROGRESS_KEY not in rest
+    assert payloads.MARKS_KEY not in rest
     assert "data.messages" not in rest
 
 
