@@ -138,7 +138,7 @@
       node.appendChild(bubble);
     }
     if (entry.role === 'bot' && entry.text) node.appendChild(copyButton(entry.text));
-    if (entry.role === 'bot' && isEmail(entry.email)) node.appendChild(downloadsEl(entry.email));
+    if (entry.role === 'bot' && isEmail(entry.email)) node.appendChild(emailEl(entry.email));
     if (entry.role === 'bot' && entry.progress) node.appendChild(chartEl(entry.progress));
     if (entry.role === 'bot' && entry.buttons && entry.buttons.length) {
       node.appendChild(choicesEl(entry, index));
@@ -212,6 +212,13 @@
       }, 1600);
     });
     return btn;
+  }
+
+  // Hook for web/email_preview.js (issue 16): when loaded it draws the editable
+  // preview with its own downloads; without it, the plain download buttons.
+  function emailEl(email) {
+    const preview = window.OverstagEmailPreview;
+    return preview ? preview.render(email, label) : downloadsEl(email);
   }
 
   // The confirmation e-mail as a text file and as a draft .eml that mail programs open.
@@ -376,6 +383,7 @@
     return {
       subject: p.subject, body: p.body, eml: p.eml, txt_filename: p.txt_filename,
       eml_filename: p.eml_filename, interview_id: p.interview_id,
+      ics: p.ics, ics_filename: p.ics_filename,
     };
   }
 

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from overstag.storage.accounts import Directory
 from overstag.storage.coaching_records import CoachingRecords
 from overstag.storage.database import engine
+from overstag.storage.interviewer_names import InterviewerNames
 from overstag.storage.interviews import Interviews
 from overstag.storage.rehearsals import Rehearsals
 
@@ -26,6 +27,7 @@ class Storage:
     rehearsals: Rehearsals
     interviews: Interviews
     accounts: Directory
+    interviewer_names: InterviewerNames
 
 
 def storage(url: Optional[str] = None) -> Storage:
@@ -37,4 +39,5 @@ def storage(url: Optional[str] = None) -> Storage:
         Rehearsals(shared),
         Interviews(shared),
         Directory(shared),
+        InterviewerNames(shared),
     )
