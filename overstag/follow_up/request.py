@@ -126,10 +126,10 @@ def heard_before(text: str, turn: Turn, kept: Dict[str, Any], asked: str) -> Non
         kept["prefilled"].setdefault("outlet", outlet)
 
 
-def is_remark(field: str, turn: Turn) -> bool:
-    """An objection or remark typed mid-form ("wait, she doesn't want a photo"):
-    a cue word, or an objection the classifier is sure of (not at the subject,
-    where a sensitive subject is a fair answer)."""
+def is_remark(field: str, turn: Turn, answers_it: bool) -> bool:
+    """An objection or remark typed mid-form ("wait, she doesn't want a photo"): a
+    cue word, or an objection the classifier is sure of in a message that does not
+    answer the question ("an hour" reads as a time objection, and is an answer)."""
     if field in NO_REMARKS:
         return False
     material = content.load()
@@ -137,7 +137,7 @@ def is_remark(field: str, turn: Turn) -> bool:
         return True
     threshold = float(material.raw["form"]["reading"]["remark_confidence"])
     sure = bool(turn.objections) and (turn.confidence or 0.0) >= threshold
-    return sure and field != "subject"
+    return sure and not answers_it
 
 
 def remark(field: str, turn: Turn, kept: Dict[str, Any]) -> Reply:
@@ -181,9 +181,9 @@ def validated(field: str, value: Any, turn: Turn) -> Reply:
     if earlier is not None and answers.yes_no(text, material) is True:
         kept["prefilled"].pop(field)
         return Reply().set(field, earlier).set(FORM_MEMORY_SLOT, kept)
-    if is_remark(field, turn):
-        return remark(field, turn, kept)
     checked = check(field, text, turn)
+    if is_remark(field, turn, checked is not None):
+        return remark(field, turn, kept)
     reply = Reply().set(field, checked)
     if checked is None:
         reply.say(material.text(f"form.reasks.{field}", language(turn)))
