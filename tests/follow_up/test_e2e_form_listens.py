@@ -127,7 +127,8 @@ def test_dutch_form_listens_and_remembers_the_sender(servers):
     asked = texts(
         s.chat(
             sender,
-            "Over het nieuwe wijkteam in Zuid dat ze heeft opgezet, voor het personeelsblad",
+            "Over het nieuwe wijkteam in Zuid dat ze heeft opgezet, "
+            "voor het personeelsblad",
         )
     )
     assert "het personeelsblad" in asked and "Klopt dat?" in asked
