@@ -95,6 +95,33 @@ class ValidateInterviewForm(FormValidationAction):
     ) -> Checked:
         return self._check("interview_form", value, dispatcher, tracker)
 
+    def validate_interview_when(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Checked:
+        return self._check("interview_when", value, dispatcher, tracker)
+
+    def validate_interview_place(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Checked:
+        return self._check("interview_place", value, dispatcher, tracker)
+
+    def validate_interviewer_name(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Checked:
+        return self._check("interviewer_name", value, dispatcher, tracker)
+
     def validate_review_scope(
         self,
         value: Any,
@@ -175,6 +202,18 @@ class AskDuration(AskSlotAction):
 
 class AskInterviewForm(AskSlotAction):
     slot = "interview_form"
+
+
+class AskInterviewWhen(AskSlotAction):
+    slot = "interview_when"
+
+
+class AskInterviewPlace(AskSlotAction):
+    slot = "interview_place"
+
+
+class AskInterviewerName(AskSlotAction):
+    slot = "interviewer_name"
 
 
 class AskReviewScope(AskSlotAction):

@@ -122,12 +122,18 @@ FORM_SLOTS = (
     "outlet",
     "duration",
     "interview_form",
+    "interview_when",
+    "interview_place",
     "review_scope",
     "review_days",
     "sensitive",
     "agreed_concessions",
+    "interviewer_name",
     "confirmed",
 )
+# what the form heard besides the answer it asked for: answers given before their
+# question (confirmed when it comes) and remarks noted as agreements
+FORM_MEMORY_SLOT = "form_memory"
 # the interview's life after the request; the later a status, the further along
 STATUSES = ("requested", "agreed", "held", "published", "aftercare_done")
 
@@ -140,3 +146,4 @@ MAX_USER_ID_CHARS = MAX_SENDER_CHARS  # namespaced ids longer than this are hash
 MAX_MESSAGE_CHARS = 5000
 MAX_CANDIDATE_NAME_CHARS = 40
 MAX_OUTLET_CHARS = 200
+MAX_INTERVIEWER_NAME_CHARS = 60

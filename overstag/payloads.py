@@ -46,6 +46,11 @@ EMAIL_SCHEMA: Dict[str, Any] = {
         "txt_filename": {"type": "string", "pattern": r"^[a-z0-9-]+\.txt$"},
         "eml_filename": {"type": "string", "pattern": r"^[a-z0-9-]+\.eml$"},
         "interview_id": {"type": "integer", "description": "The stored interview."},
+        "ics": {
+            "type": "string",
+            "description": "The interview as a calendar file (.ics); empty if undated.",
+        },
+        "ics_filename": {"type": "string", "pattern": r"^[a-z0-9-]+\.ics$"},
     },
 }
 
@@ -89,6 +94,8 @@ def email(
     txt_filename: str,
     eml_filename: str,
     interview_id: int,
+    ics: str = "",
+    ics_filename: str = "interview.ics",
 ) -> Dict[str, Any]:
     """The `custom` part of the message that carries the e-mail."""
     return {
@@ -99,6 +106,8 @@ def email(
             "txt_filename": txt_filename,
             "eml_filename": eml_filename,
             "interview_id": int(interview_id),
+            "ics": ics,
+            "ics_filename": ics_filename,
         }
     }
 

@@ -203,7 +203,7 @@
     }
     // Copy only where there is something to say or send: sayables and the e-mail
     if (entry.role === 'bot' && entry.text && isEmail(entry.email)) node.appendChild(copyButton(entry.text));
-    if (entry.role === 'bot' && isEmail(entry.email)) node.appendChild(downloadsEl(entry.email));
+    if (entry.role === 'bot' && isEmail(entry.email)) node.appendChild(emailEl(entry.email));
     if (entry.role === 'bot' && entry.progress) node.appendChild(chartEl(entry.progress));
     if (entry.role === 'bot' && entry.buttons && entry.buttons.length) {
       node.appendChild(choicesEl(entry, index));
@@ -279,6 +279,13 @@
     return btn;
   }
 
+  // Hook for web/email_preview.js (issue 16): when loaded it draws the editable
+  // preview with its own downloads; without it, the plain download buttons.
+  function emailEl(email) {
+    const preview = window.OverstagEmailPreview;
+    return preview ? preview.render(email, label) : downloadsEl(email);
+  }
+
   // The confirmation e-mail as a text file and as a draft .eml that mail programs open.
   function downloadsEl(email) {
     const wrap = h('div', 'downloads');
@@ -300,7 +307,7 @@
       wrap.appendChild(link);
     });
     if (typeof email.interview_id === 'number') {
-      const ics = h('a', 'download ics', label('download_ics'));
+      const ics = h('a', 'download ics', label('download_tasks_ics'));
       ics.href = 'interviews/' + encodeURIComponent(String(email.interview_id)) + '/tasks.ics';
       wrap.appendChild(ics);
     }
@@ -446,6 +453,7 @@
     return {
       subject: p.subject, body: p.body, eml: p.eml, txt_filename: p.txt_filename,
       eml_filename: p.eml_filename, interview_id: p.interview_id,
+      ics: p.ics, ics_filename: p.ics_filename,
     };
   }
 

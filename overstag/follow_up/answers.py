@@ -116,13 +116,121 @@ def choice(text: str, options: dict) -> Optional[str]:
     return best[1]
 
 
+def _reading_words(material: FollowUp, key: str) -> List[str]:
+    node = material.raw["form"]["reading"][key]
+    return [str(w).lower() for lang in LANGUAGES for w in node[lang] or []]
+
+
+def _period(cleaned: str, material: FollowUp) -> Optional[int]:
+    """Working days in a period such as "een week of zo", "a fortnight", "2 weeks"."""
+    reading = material.raw["form"]["reading"]
+    hedges = phrase(_reading_words(material, "period_hedges"))
+    bare = re.sub(r"\s+", " ", hedges.sub(" ", cleaned)).strip(" ,.-")
+    for lang in LANGUAGES:
+        for words, days in reading["periods"][lang].items():
+            if bare == str(words).lower():
+                return int(days)
+    units = "|".join(map(re.escape, _reading_words(material, "week_units")))
+    weeks = re.fullmatch(rf"(\S+)\s+(?:{units})", bare)
+    if weeks:
+        number = _number(weeks.group(1), material.reading.numbers)
+        if number is not None:
+            return int(round(number * int(reading["week_days"])))
+    return None
+
+
 def working_days(text: str, material: FollowUp) -> Optional[int]:
     reading = material.reading
-    for token in re.findall(r"[\wé]+", _clean(text).lower()):
+    cleaned = _clean(text).lower()
+    period = _period(cleaned, material)
+    if period is not None:
+        return period if MIN_DAYS <= period <= MAX_DAYS else None
+    for token in re.findall(r"[\wé]+", cleaned):
         number = _number(token, reading.numbers)
         if number is not None and token not in reading.articles:
             whole = number == int(number)
             return int(number) if MIN_DAYS <= number <= MAX_DAYS and whole else None
+    return None
+
+
+def is_period_in_words(text: str, material: FollowUp) -> bool:
+    """True when the days were read from words such as "a week", so the reply says
+    how it read them."""
+    return _period(_clean(text).lower(), material) is not None
+
+
+def outlet_in(text: str, material: FollowUp) -> Optional[str]:
+    """An outlet named in any answer ("over het wijkteam, voor het personeelsblad"),
+    with its article: "het personeelsblad"."""
+    articles = "|".join(map(re.escape, _reading_words(material, "outlet_articles")))
+    names = phrase(_reading_words(material, "outlets")).pattern
+    found = re.search(rf"(?<![\w-])(?:(?:{articles})\s+)?(?:{names})", text.lower())
+    if not found:
+        return None
+    return re.sub(r"\s+", " ", text[found.start() : found.end()]).strip()
+
+
+def outlet_name(outlet: str, material: FollowUp) -> str:
+    """The outlet without the preposition it was typed with ("voor het
+    personeelsblad" -> "het personeelsblad"), for the e-mail's subject line."""
+    leads = "|".join(map(re.escape, _reading_words(material, "outlet_leads")))
+    return re.sub(rf"^(?:{leads})\s+", "", outlet.strip(), flags=re.IGNORECASE)
+
+
+def interviewer_name(text: str) -> Optional[str]:
+    """The name the interviewer signs with: one to four words of letters."""
+    cleaned = _clean(text)
+    words = cleaned.split()
+    if not 1 <= len(words) <= 4 or len(cleaned) > 60:
+        return None
+    if not all(
+        NAME.match(word) or word.lower() in ("van", "de", "der", "den")
+        for word in words
+    ):
+        return None
+    return " ".join(w[:1].upper() + w[1:] if i == 0 else w for i, w in enumerate(words))
+
+
+def place(text: str) -> Optional[str]:
+    return sentence(text, min_words=1, min_chars=2, max_chars=200)
+
+
+def remark_cue(text: str, material: FollowUp) -> bool:
+    """A cue that the answer is a remark, not an answer: "wait", "ze wil niet"."""
+    words = _reading_words(material, "remark_cues") + _reading_words(
+        material, "remark_leads"
+    )
+    return bool(phrase(words).search(_clean(text).lower()))
+
+
+def strip_remark_lead(text: str, material: FollowUp) -> str:
+    """The remark without its lead-in: "wait, he just told me he doesn't want ..." ->
+    "he doesn't want ..."."""
+    cleaned = _clean(text)
+    leads = phrase(_reading_words(material, "remark_leads")).pattern
+    for _ in range(3):
+        match = re.match(
+            rf"^(?:{leads})[\s,:;!.-]*(?:that\s+|dat\s+)?",
+            cleaned,
+            flags=re.IGNORECASE,
+        )
+        if not match or not match.group(0).strip():
+            break
+        rest = cleaned[match.end() :].strip()
+        if len(rest.split()) < 3:
+            break
+        cleaned = rest
+    return cleaned
+
+
+def remark_agreement(text: str, material: FollowUp) -> Optional[str]:
+    """The concession a remark names ("no photo"): form.reading.remark_agreements."""
+    lowered = _clean(text).lower()
+    for cid, words in material.raw["form"]["reading"]["remark_agreements"].items():
+        if phrase([str(w).lower() for lang in LANGUAGES for w in words[lang]]).search(
+            lowered
+        ):
+            return str(cid)
     return None
 
 
@@ -155,8 +263,33 @@ def agreed(
         if offered and all(1 <= n <= len(offered) for n in picked):
             return [offered[n - 1] for n in dict.fromkeys(picked)], None
         return None
+    mixed = _picked_then_own(text, offered, material)
+    if mixed is not None:
+        return mixed
     own = sentence(text, min_words=3, min_chars=10, max_chars=300)
     return ([], own) if own else None
+
+
+def _picked_then_own(
+    text: str, offered: Sequence[str], material: FollowUp
+) -> Optional[Tuple[List[str], Optional[str]]]:
+    """ "1 en 2, en ze wil dat haar teamleider meeleest": the numbers picked, and the
+    rest as an agreement in the interviewer's own words."""
+    joiners = material.reading.list_words.pattern
+    lead = re.match(rf"^\s*((?:\d+|{joiners}|[\s,;+&])+)", text.lower())
+    if not lead or not offered:
+        return None
+    picked = [int(n) for n in re.findall(r"\d+", lead.group(1))]
+    if not picked or not all(1 <= n <= len(offered) for n in picked):
+        return None
+    rest = text[lead.end() :]
+    rest = re.sub(
+        rf"^(?:\s*(?:{joiners}|[,;:+&.-]))+\s*", "", rest, flags=re.IGNORECASE
+    )
+    own = sentence(rest, min_words=3, min_chars=10, max_chars=300)
+    if own is None:
+        return None
+    return [offered[n - 1] for n in dict.fromkeys(picked)], own
 
 
 def correction(text: str, material: FollowUp) -> Optional[Tuple[str, Optional[str]]]:

@@ -1,4 +1,6 @@
-"""The confirmation e-mail: what the interviewer and the candidate agreed."""
+"""The confirmation e-mail: what the interviewer and the candidate agreed, written
+to the candidate (the interviewer's third-person notes turned to "you"), with the
+date, time and place, signed with the interviewer's name; as text and as .eml."""
 
 from __future__ import annotations
 
@@ -6,9 +8,10 @@ import datetime as dt
 import re
 from email.message import EmailMessage
 from email.utils import format_datetime
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
-from overstag.follow_up.answers import describe_minutes
+from overstag.follow_up import moments, second_person
+from overstag.follow_up.answers import describe_minutes, outlet_name
 from overstag.follow_up.content import FollowUp
 
 
@@ -18,8 +21,18 @@ def agreement_lines(
     lines = [
         material.agreement(cid, lang) for cid in interview.get("concessions") or []
     ]
-    lines += [str(own) for own in interview.get("own_agreements") or []]
+    name = interview.get("candidate_name")
+    lines += [
+        _sentence(second_person.rewrite(str(own), lang, material, name))
+        for own in interview.get("own_agreements") or []
+    ]
     return lines
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def compose(
@@ -34,9 +47,19 @@ def compose(
         duration=describe_minutes(interview["duration"], lang, material),
     )
     review = material.choice("review_scope", interview["review_scope"], lang)["text"]
-    facts = [
-        material.text("email.lines.subject", lang, value=interview["subject"]),
-        material.text("email.lines.outlet", lang, value=interview["outlet"]),
+    about = second_person.rewrite(interview["subject"], lang, material, name)
+    facts = [material.text("email.lines.subject", lang, value=about)]
+    facts.append(material.text("email.lines.outlet", lang, value=interview["outlet"]))
+    moment = interview.get("when")
+    if moment:
+        facts.append(
+            material.text(
+                "email.lines.when", lang, value=moments.describe(moment, lang, material)
+            )
+        )
+    if interview.get("place"):
+        facts.append(material.text("email.lines.place", lang, value=interview["place"]))
+    facts += [
         material.text("email.lines.form", lang, value=form, duration=duration),
         material.text("email.lines.review", lang, value=review),
     ]
@@ -66,8 +89,19 @@ def compose(
         "",
         material.text("email.sign_off", lang),
     ]
-    subject = material.text("email.subject", lang, outlet=interview["outlet"])
-    return subject, "\n".join(parts) + "\n"
+    if interview.get("interviewer_name"):
+        parts.append(str(interview["interviewer_name"]))
+    return subject_line(interview, material, lang), "\n".join(parts) + "\n"
+
+
+def subject_line(interview: Dict[str, Any], material: FollowUp, lang: str) -> str:
+    """ "Ons interview voor het personeelsblad op 15 december" """
+    outlet = outlet_name(str(interview["outlet"]), material)
+    moment = interview.get("when")
+    if not moment:
+        return material.text("email.subject_undated", lang, outlet=outlet)
+    date = moments.date_text(moment, lang, material, "subject_date_format")
+    return material.text("email.subject", lang, outlet=outlet, date=date)
 
 
 def filename(interview: Dict[str, Any], extension: str) -> str:
@@ -78,8 +112,9 @@ def filename(interview: Dict[str, Any], extension: str) -> str:
     return f"interview-{slug}.{extension}"
 
 
-def to_eml(subject: str, body: str, now: dt.datetime) -> str:
-    """A draft e-mail file that mail programs open ready to address and send."""
+def to_eml(subject: str, body: str, now: dt.datetime, ics: Optional[str] = None) -> str:
+    """A draft e-mail file that mail programs open ready to address and send, with
+    the calendar invitation attached when there is one."""
     message = EmailMessage()
     message["Subject"] = subject
     message["Date"] = format_datetime(now)
@@ -87,4 +122,11 @@ def to_eml(subject: str, body: str, now: dt.datetime) -> str:
         "1"  # Outlook opens it as a draft instead of a received message
     )
     message.set_content(body, charset="utf-8")
+    if ics:
+        message.add_attachment(
+            ics.encode("utf-8"),
+            maintype="text",
+            subtype="calendar",
+            filename="interview.ics",
+        )
     return message.as_string()

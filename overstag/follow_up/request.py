@@ -10,6 +10,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from overstag import clock, payloads
 from overstag.coaching import content as coaching_content
 from overstag.facts import (
+    FORM_MEMORY_SLOT,
     FORM_SLOTS,
     LANGUAGE_SLOT,
     LANGUAGES,
@@ -17,7 +18,7 @@ from overstag.facts import (
     PREPARE_REQUEST,
     REQUESTED_SLOT,
 )
-from overstag.follow_up import answers, content, email_draft
+from overstag.follow_up import answers, calendar_file, content, email_draft, moments
 from overstag.storage import storage
 from overstag.turn import Reply, Turn
 
@@ -60,6 +61,13 @@ def check(field: str, text: str, turn: Turn) -> Optional[Any]:
         )
     if field == "duration":
         return answers.duration_minutes(text, material)
+    if field == "interview_when":
+        moment = moments.read(text, clock.now(), material)
+        return moments.stored(moment) if moment else None
+    if field == "interview_place":
+        return answers.place(text)
+    if field == "interviewer_name":
+        return answers.interviewer_name(text)
     if field in ("interview_form", "review_scope"):
         return answers.choice(text, material.choices(field))
     if field == "review_days":
@@ -83,7 +91,7 @@ def is_stop(turn: Turn) -> bool:
 
 def cancelled(turn: Turn) -> Reply:
     reply = Reply().say(content.load().text("form.cancelled", language(turn)))
-    for slot in (*FORM_SLOTS, REQUESTED_SLOT):
+    for slot in (*FORM_SLOTS, REQUESTED_SLOT, FORM_MEMORY_SLOT):
         reply.set(slot, None)
     return reply
 
@@ -95,13 +103,96 @@ def required_slots(slots: List[str], turn: Turn) -> List[str]:
     return slots
 
 
+def memory(turn: Turn) -> Dict[str, Any]:
+    """What the form heard besides its answers: {"prefilled": {field: value},
+    "concessions": [...], "own": [...]} (remarks noted as agreements)."""
+    value = turn.slot(FORM_MEMORY_SLOT)
+    found = dict(value) if isinstance(value, dict) else {}
+    found["prefilled"] = dict(found.get("prefilled") or {})
+    found["concessions"] = list(found.get("concessions") or [])
+    found["own"] = list(found.get("own") or [])
+    return found
+
+
+# a remark there is an answer: the agreements question, and the summary
+NO_REMARKS = ("agreed_concessions", "confirmed")
+
+
+def heard_before(text: str, turn: Turn, kept: Dict[str, Any], asked: str) -> None:
+    """Answers to later questions found in this one ("..., voor het personeelsblad")."""
+    material = content.load()
+    outlet = answers.outlet_in(text, material)
+    if outlet and asked != "outlet" and not turn.slot("outlet"):
+        kept["prefilled"].setdefault("outlet", outlet)
+
+
+def is_remark(field: str, turn: Turn, answers_it: bool) -> bool:
+    """An objection or remark typed mid-form ("wait, she doesn't want a photo"): a
+    cue word, or an objection the classifier is sure of in a message that does not
+    answer the question ("an hour" reads as a time objection, and is an answer)."""
+    if field in NO_REMARKS:
+        return False
+    material = content.load()
+    if answers.remark_cue(turn.text, material):
+        return True
+    threshold = float(material.raw["form"]["reading"]["remark_confidence"])
+    sure = bool(turn.objections) and (turn.confidence or 0.0) >= threshold
+    return sure and not answers_it
+
+
+def remark(field: str, turn: Turn, kept: Dict[str, Any]) -> Reply:
+    """Coach the remark briefly, note it as an agreement, and ask `field` again."""
+    material = content.load()
+    lang = language(turn)
+    noted = answers.strip_remark_lead(turn.text, material)
+    concession = answers.remark_agreement(noted, material)
+    if concession and concession in material.raw["agreements"]:
+        if concession not in kept["concessions"]:
+            kept["concessions"].append(concession)
+        agreement = material.agreement(concession, lang)
+    else:
+        kept["own"].append(noted[:300])
+        agreement = noted[:300]
+    reply = Reply().say(material.text("form.remark.noted", lang, agreement=agreement))
+    if turn.objections:
+        coaching = coaching_content.load()
+        category = turn.objections[0]
+        acknowledgement = coaching.objections[category]["acknowledgements"][lang][0]
+        reply.say(
+            material.text(
+                "form.remark.coach",
+                lang,
+                label=coaching.label(category, lang).lower(),
+                acknowledgement=acknowledgement,
+            )
+        )
+    reply.say(material.text("form.remark.resume", lang))
+    return reply.set(field, None).set(FORM_MEMORY_SLOT, kept)
+
+
 def validated(field: str, value: Any, turn: Turn) -> Reply:
-    """The checked answer as the slot's value; None and a re-ask when it is unusable."""
-    checked = check(field, str(value or ""), turn)
+    """The checked answer as the slot's value; None and a re-ask when it is unusable.
+    A remark is noted and the same question comes again; a "yes" to an answer heard
+    earlier takes that answer."""
+    material = content.load()
+    kept = memory(turn)
+    text = str(value or "")
+    earlier = kept["prefilled"].get(field)
+    if earlier is not None and answers.yes_no(text, material) is True:
+        kept["prefilled"].pop(field)
+        return Reply().set(field, earlier).set(FORM_MEMORY_SLOT, kept)
+    checked = check(field, text, turn)
+    if is_remark(field, turn, checked is not None):
+        return remark(field, turn, kept)
     reply = Reply().set(field, checked)
     if checked is None:
-        reply.say(content.load().text(f"form.reasks.{field}", language(turn)))
-    return reply
+        reply.say(material.text(f"form.reasks.{field}", language(turn)))
+    else:
+        kept["prefilled"].pop(field, None)
+        heard_before(text, turn, kept, field)
+        if field == "review_days" and answers.is_period_in_words(text, material):
+            reply.say(material.text("form.read_as_days", language(turn), days=checked))
+    return reply.set(FORM_MEMORY_SLOT, kept)
 
 
 def confirmation(value: Any, turn: Turn) -> Reply:
@@ -142,6 +233,11 @@ def summary(turn: Turn, lang: str) -> str:
         line("subject", turn.slot("subject") or "-"),
         line("outlet", turn.slot("outlet") or "-"),
     ]
+    moment = moments.parsed(turn.slot("interview_when"))
+    if moment:
+        lines.append(line("interview_when", moments.describe(moment, lang, material)))
+    if turn.slot("interview_place"):
+        lines.append(line("interview_place", turn.slot("interview_place")))
     if turn.slot("duration"):
         minutes = int(turn.slot("duration"))
         lines.append(
@@ -165,20 +261,57 @@ def summary(turn: Turn, lang: str) -> str:
         "yes" if turn.slot("sensitive") else "no"
     ][lang]
     lines.append(line("sensitive", sensitive))
-    agreed = turn.slot("agreed_concessions") or {}
-    extras = [material.agreement(cid, lang) for cid in agreed.get("concessions") or []]
-    extras += list(agreed.get("own") or [])
-    lines.append(line("agreed_concessions", "; ".join(extras) if extras else "-"))
+    agreed = agreements(turn)
+    extras = [material.agreement(cid, lang) for cid in agreed["concessions"]]
+    extras += agreed["own"]
+    lines.append(line("agreed_concessions", "" if extras else "-"))
+    lines += [f"    ◦ {extra}" for extra in extras]  # one bullet per agreement
+    if turn.slot("interviewer_name"):
+        lines.append(line("interviewer_name", turn.slot("interviewer_name")))
     return "\n".join(lines)
+
+
+def agreements(turn: Turn) -> Dict[str, List[str]]:
+    """The agreements picked or described at their question plus the remarks noted
+    during the form, each once."""
+    agreed = turn.slot("agreed_concessions") or {}
+    kept = memory(turn)
+    concessions = list(agreed.get("concessions") or []) + kept["concessions"]
+    own = list(agreed.get("own") or []) + kept["own"]
+    return {
+        "concessions": list(dict.fromkeys(concessions)),
+        "own": list(dict.fromkeys(own)),
+    }
 
 
 def question(slot: str, turn: Turn) -> Reply:
     """The form's question for `slot`, in the conversation's language, with the
     usual answers as buttons whose payload is the answer itself."""
     lang = turn.language if turn.intent == PREPARE_REQUEST else language(turn)
+    kept = memory(turn)
+    if turn.intent == PREPARE_REQUEST and not any(turn.slot(s) for s in FORM_SLOTS):
+        kept = memory(Turn(turn.sender_id, {}, {}))  # a new form forgets the last one
+        heard_before(turn.text, turn, kept, slot)
+    if slot == "interviewer_name" and slot not in kept["prefilled"]:
+        known = _known_interviewer(turn)
+        if known:
+            kept["prefilled"][slot] = known
     text, labels = _question(slot, turn, lang)
+    earlier = kept["prefilled"].get(slot)
+    if earlier is not None and slot != "confirmed":
+        text = content.load().text("form.prefilled", lang, question=text, value=earlier)
+        labels = content.load().button_labels(lang, "yes")
     buttons = [{"title": label, "payload": label} for label in labels]
-    return Reply().say(text, buttons or None).set(LANGUAGE_SLOT, lang)
+    reply = Reply().say(text, buttons or None).set(LANGUAGE_SLOT, lang)
+    return reply.set(FORM_MEMORY_SLOT, kept)
+
+
+def _known_interviewer(turn: Turn) -> Optional[str]:
+    try:
+        return storage().interviewer_names.of(turn.owner)
+    except Exception as error:
+        logger.error("Could not read the interviewer's name (%s)", type(error).__name__)
+        return None
 
 
 def _question(slot: str, turn: Turn, lang: str) -> Tuple[str, List[str]]:
@@ -228,7 +361,7 @@ def _agreements_question(turn: Turn, lang: str) -> Tuple[str, List[str]]:
 
 
 def interview_answers(turn: Turn) -> Dict[str, Any]:
-    agreed = turn.slot("agreed_concessions") or {}
+    agreed = agreements(turn)
     scope = turn.slot("review_scope")
     return {
         "candidate_name": turn.slot("candidate_name"),
@@ -239,15 +372,24 @@ def interview_answers(turn: Turn) -> Dict[str, Any]:
         "review_scope": scope,
         "review_days": turn.slot("review_days") if scope != "none" else None,
         "sensitive": bool(turn.slot("sensitive")),
-        "concessions": list(agreed.get("concessions") or []),
-        "own_agreements": list(agreed.get("own") or []),
+        "concessions": agreed["concessions"],
+        "own_agreements": agreed["own"],
+    }
+
+
+def letter_facts(turn: Turn) -> Dict[str, Any]:
+    """What the e-mail and the calendar file say beside the stored interview."""
+    return {
+        "when": moments.parsed(turn.slot("interview_when")),
+        "place": turn.slot("interview_place"),
+        "interviewer_name": turn.slot("interviewer_name"),
     }
 
 
 def submit(turn: Turn) -> Reply:
     """Stores the prepared interview and hands over the confirmation e-mail."""
     reply = Reply()
-    for slot in FORM_SLOTS:
+    for slot in (*FORM_SLOTS, FORM_MEMORY_SLOT):
         reply.set(slot, None)
     if turn.slot("confirmed") is not True:
         return reply  # stopped on request; the form already said so
@@ -258,19 +400,30 @@ def submit(turn: Turn) -> Reply:
     interview["id"] = storage().interviews.create(
         turn.conversation_id, interview, lang, now
     )
-    subject, body = email_draft.compose(interview, material, lang)
+    letter = {**interview, **letter_facts(turn)}
+    if letter["interviewer_name"]:
+        try:
+            storage().interviewer_names.remember(turn.owner, letter["interviewer_name"])
+        except Exception as error:
+            logger.error(
+                "Could not keep the interviewer's name (%s)", type(error).__name__
+            )
+    subject, body = email_draft.compose(letter, material, lang)
     name = interview["candidate_name"]
     reply.say(material.text("email.ready", lang, name=name))
     # chat channels split a text at blank lines; single line breaks keep the e-mail in
     # one bubble, and the web page swaps in the exact text from the attached payload
     lines = (line for line in f"{subject}\n\n{body}".splitlines() if line.strip())
+    ics = calendar_file.invitation(letter, subject, body, material, lang, now)
     attached = payloads.email(
         subject=subject,
         body=body,
-        eml=email_draft.to_eml(subject, body, now),
+        eml=email_draft.to_eml(subject, body, now, ics),
         txt_filename=email_draft.filename(interview, "txt"),
         eml_filename=email_draft.filename(interview, "eml"),
         interview_id=interview["id"],
+        ics=ics or "",
+        ics_filename=email_draft.filename(interview, "ics"),
     )
     reply.say("\n".join(lines), json_message=attached)
     return reply.set(LANGUAGE_SLOT, lang)

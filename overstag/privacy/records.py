@@ -6,7 +6,8 @@ and every slot: the candidate's name, the refused surname, "burnout". Erasing
 one without the other would not be erasing, so both go in one transaction.
 
 A user's rows are those of every conversation they own (overstag_conversations),
-plus their own row in overstag_users; `export_user` and `erase_user` take them all.
+plus their own rows in overstag_users and overstag_interviewer_names;
+`export_user` and `erase_user` take them all.
 """
 
 from __future__ import annotations
@@ -149,6 +150,8 @@ def export_user(engine: sa.engine.Engine, user_id: str) -> Dict[str, Any]:
                 tables.chat_addresses.c.user_id == user_id
             ),
         )
+        signs = tables.interviewer_names
+        signature = _rows(connection, signs.select().where(signs.c.user_id == user_id))
     document = export(engine, ids)
     return {
         "format": document.pop("format"),
@@ -156,6 +159,7 @@ def export_user(engine: sa.engine.Engine, user_id: str) -> Dict[str, Any]:
         "user": user[0] if user else {"user_id": user_id},
         tables.conversations.name: owned,
         tables.chat_addresses.name: addresses,
+        signs.name: signature,
         **document,
     }
 
@@ -173,6 +177,9 @@ def erase_user(engine: sa.engine.Engine, user_id: str) -> Dict[str, int]:
         addresses = tables.chat_addresses
         removed[addresses.name] = connection.execute(
             addresses.delete().where(addresses.c.user_id == user_id)
+        signs = tables.interviewer_names
+        removed[signs.name] = connection.execute(
+            signs.delete().where(signs.c.user_id == user_id)
         ).rowcount
         removed[tables.users.name] = connection.execute(
             tables.users.delete().where(tables.users.c.user_id == user_id)

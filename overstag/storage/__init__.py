@@ -16,6 +16,7 @@ from overstag.storage.accounts import Directory
 from overstag.storage.chat_addresses import ChatAddresses
 from overstag.storage.coaching_records import CoachingRecords
 from overstag.storage.database import engine
+from overstag.storage.interviewer_names import InterviewerNames
 from overstag.storage.interviews import Interviews
 from overstag.storage.rehearsals import Rehearsals
 
@@ -28,6 +29,7 @@ class Storage:
     interviews: Interviews
     accounts: Directory
     addresses: ChatAddresses
+    interviewer_names: InterviewerNames
 
 
 def storage(url: Optional[str] = None) -> Storage:
@@ -40,4 +42,5 @@ def storage(url: Optional[str] = None) -> Storage:
         Interviews(shared),
         Directory(shared),
         ChatAddresses(shared),
+        InterviewerNames(shared),
     )

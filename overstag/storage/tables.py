@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from overstag.facts import (
     MAX_CANDIDATE_NAME_CHARS,
+    MAX_INTERVIEWER_NAME_CHARS,
     MAX_OUTLET_CHARS,
     MAX_SENDER_CHARS,
     MAX_USER_ID_CHARS,
@@ -185,5 +186,14 @@ chat_addresses = sa.Table(
     sa.Column("user_id", sa.String(MAX_USER_ID_CHARS), primary_key=True),
     sa.Column("channel", sa.String(16), nullable=False),
     sa.Column("address", sa.Text, nullable=False),  # JSON
+    _when("updated_at"),
+)
+
+# the name the interviewer signs confirmation e-mails with, one per user
+interviewer_names = sa.Table(
+    "overstag_interviewer_names",
+    metadata,
+    sa.Column("user_id", sa.String(MAX_USER_ID_CHARS), primary_key=True),
+    sa.Column("name", sa.String(MAX_INTERVIEWER_NAME_CHARS), nullable=False),
     _when("updated_at"),
 )

@@ -103,11 +103,14 @@ def test_dutch_request_from_coaching_to_deletion(follow_servers):
     )
     s.chat(sender, "drie kwartier")
     s.chat(sender, "Telefoon")
+    s.chat(sender, "morgen om 10.30")
+    s.chat(sender, "ik bel haar op haar mobiel")
     s.chat(sender, "De hele tekst")
     s.chat(sender, "3")
     offered = s.chat(sender, "ja")  # sensitive
     assert "1. " in texts(offered)
-    summary = s.chat(sender, "1")
+    s.chat(sender, "1")
+    summary = s.chat(sender, "Joris")
     assert "45 minuten" in texts(summary)
     corrected = s.chat(sender, "duur: een uur")
     assert material.text("form.corrected", "nl") in texts(

@@ -23,7 +23,7 @@ def test_email_records_every_agreement_and_leaves_no_placeholder(material, lang)
         item["subject"],
         item["outlet"],
         "Noor",
-        item["own_agreements"][0],
+        "manager reads along.",  # in the second person where it was written so
         material.agreement("questions_in_advance", lang),
         material.agreement("no_photo", lang),
         material.choice("interview_form", "phone", lang)["text"],

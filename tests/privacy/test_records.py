@@ -58,6 +58,7 @@ async def _fill(
         interview_id, "agreed", [("confirm", NOW + DAY)], NOW - 40 * DAY
     )
     stored.coaching.record(sender, "coach", "privacy", "nl", ["no_photo"], 0.9)
+    stored.interviewer_names.remember(user, "Joris" if user == ME else "Pieter")
     session = stored.rehearsals.start(sender, "modest_expert", "modesty", "easy", "nl")
     stored.rehearsals.finish(
         session,
@@ -112,8 +113,11 @@ def test_export_holds_everything_about_the_user_and_nothing_else(two_users):
         "overstag_coached_objections",
         "overstag_rehearsal_sessions",
         "overstag_rehearsal_turns",
+        "overstag_interviewer_names",
     ):
         assert document[table], f"{table} is missing from the export"
+    assert document["overstag_interviewer_names"][0]["name"] == "Joris"
+    assert "Pieter" not in json.dumps(document)
     text = json.dumps(document)
     assert "Noor" in text and "burnout" in text
     assert "Daan" not in text and OTHER not in text
@@ -127,6 +131,9 @@ def test_erase_leaves_no_row_about_the_user_in_any_table(two_users):
     removed = records.erase_user(storage(two_users).engine, ME)
     assert removed["events"] >= 4 and removed["overstag_interviews"] == 2
     assert removed["overstag_conversations"] == 2 and removed["overstag_users"] == 1
+    assert removed["overstag_interviewer_names"] == 1
+    assert storage(two_users).interviewer_names.of(ME) is None
+    assert storage(two_users).interviewer_names.of(OTHER) == "Pieter"
     after = _everything(two_users)
     assert [trace for trace in traces if trace in after] == []
     assert [secret for secret in SECRETS if secret in after] == ["burnout"]  # Daan's

@@ -31,8 +31,11 @@ ENGLISH_REQUEST = (
     "the intranet",
     "30 minutes",
     "Face to face",
+    "tomorrow at 10:00",
+    "meeting room 2.14",
     "No review",
     "no",
     "none",
+    "Joris",
     "yes",
 )
