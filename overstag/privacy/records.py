@@ -6,7 +6,8 @@ and every slot: the candidate's name, the refused surname, "burnout". Erasing
 one without the other would not be erasing, so both go in one transaction.
 
 A user's rows are those of every conversation they own (overstag_conversations),
-plus their own rows in overstag_users and overstag_interviewer_names;
+plus their own rows in overstag_users, overstag_chat_addresses and
+overstag_interviewer_names;
 `export_user` and `erase_user` take them all.
 """
 
@@ -177,6 +178,7 @@ def erase_user(engine: sa.engine.Engine, user_id: str) -> Dict[str, int]:
         addresses = tables.chat_addresses
         removed[addresses.name] = connection.execute(
             addresses.delete().where(addresses.c.user_id == user_id)
+        ).rowcount
         signs = tables.interviewer_names
         removed[signs.name] = connection.execute(
             signs.delete().where(signs.c.user_id == user_id)
