@@ -1,9 +1,12 @@
 """Runtime benchmark: Overstag against the untuned `rasa init` config, side by side.
 
 For each config: training time from scratch (empty Rasa cache), time from process
-start to serving (the launcher, as `make run` starts it), latency p50/p95 and
-throughput at 1, 8 and 32 concurrent conversations over REST with objection
-messages in both languages, and peak resident memory of the Rasa server.
+start to serving (the launcher, as `make run` starts it) and to the first answer,
+latency p50/p95 and throughput at 1, 8 (50 messages each) and 32 concurrent
+conversations over REST with objection messages in both languages, one long
+conversation (200 messages: p50 over its first 150 and by turn band, 1-20,
+90-110 and 180-200, with how much the last band costs against the first), and
+peak resident memory of the Rasa server.
 
     python -m bench.runtime [--quick] [--json bench/results.json]
 
@@ -211,6 +214,28 @@ def load(server: Server, concurrency: int, turns: int, tag: str) -> Dict[str, fl
     }
 
 
+LONG_TURNS, QUICK_LONG_TURNS = 200, 24
+BANDS = ((1, 20), (90, 110), (180, 200))
+
+
+def long_conversation(server: Server, turns: int, tag: str) -> Dict[str, float]:
+    """One conversation of `turns` messages in a row: a turn's cost as the
+    conversation grows (issue 17)."""
+    spent = [
+        server.say(f"{tag}-long", MESSAGES[t % len(MESSAGES)]) * 1000
+        for t in range(turns)
+    ]
+    result = {"p50_first_150_ms": round(statistics.median(spent[:150]), 1)}
+    scale = turns / LONG_TURNS  # quick mode: the same bands, shrunk
+    for first, last in BANDS:
+        band = spent[max(0, int((first - 1) * scale)) : max(1, int(last * scale))]
+        result[f"p50_turns_{first}_{last}_ms"] = round(statistics.median(band), 1)
+    result["growth"] = round(
+        result["p50_turns_180_200_ms"] / result["p50_turns_1_20_ms"], 2
+    )
+    return result
+
+
 def reusable_baseline(name: str, previous: Path) -> Optional[Dict[str, object]]:
     """The untuned model from an earlier full run, when its inputs have not changed
     since.
@@ -255,13 +280,21 @@ def measure(
     server = Server(model, workdir, stock=name != "overstag")
     result["start_s"] = server.start()
     try:
-        server.say(f"warmup-{name}", MESSAGES[0])
+        first = server.say(f"warmup-{name}", MESSAGES[0])
+        result["first_answer_s"] = round(result["start_s"] + first, 1)
+        # the first answer's own time against a later one's: nothing heavy waits
+        # for the first message
+        result["first_turn_ms"] = round(first * 1000, 1)
         turns = 2 if quick else 10
+        per_level = {1: turns * 3, 8: 2 if quick else 50, 32: turns}
         levels = (1, 8) if quick else (1, 8, 32)
         for concurrency in levels:
             result[f"c{concurrency}"] = load(
-                server, concurrency, turns if concurrency > 1 else turns * 3, name
+                server, concurrency, per_level[concurrency], name
             )
+        result["long"] = long_conversation(
+            server, QUICK_LONG_TURNS if quick else LONG_TURNS, name
+        )
         result["peak_rss_mb"] = server.peak_memory_mb()
     finally:
         server.stop()
@@ -276,6 +309,20 @@ def ratios(ours: Dict, theirs: Dict) -> List[List[str]]:
 
     add("training from scratch (s)", ours["train_s"], theirs["train_s"])
     add("process start to serving (s)", ours["start_s"], theirs["start_s"])
+    add(
+        "process start to first answer (s)",
+        ours["first_answer_s"],
+        theirs["first_answer_s"],
+    )
+    add("first answer's own time (ms)", ours["first_turn_ms"], theirs["first_turn_ms"])
+    for key, label in (
+        ("p50_first_150_ms", "long conv: p50 over 150 msgs (ms)"),
+        ("p50_turns_1_20_ms", "long conv: p50 turns 1-20 (ms)"),
+        ("p50_turns_90_110_ms", "long conv: p50 turns 90-110 (ms)"),
+        ("p50_turns_180_200_ms", "long conv: p50 turns 180-200 (ms)"),
+        ("growth", "long conv: turns 180-200 / 1-20"),
+    ):
+        add(label, ours["long"][key], theirs["long"][key])
     for level in ("c1", "c8", "c32"):
         if level in ours and level in theirs:
             add(

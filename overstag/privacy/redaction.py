@@ -7,9 +7,11 @@ are deleted, the conversation's events are rewritten in place:
 
 - every answer given while the form that made this interview ran is replaced
   whole (a refused surname is in no stored field, only in the answer);
-- the form's slots are emptied in every slot event;
+- the form's slots (and what it remembered, `form_memory`) are emptied in every
+  slot event;
 - everywhere else, the candidate's name (as a word), the subject, the outlet and
-  the agreements are replaced, and the e-mail's .eml draft goes whole.
+  the agreements are replaced, and the e-mail's .eml draft and .ics invitation go
+  whole.
 
 Events keep their order and kind, so Rasa rebuilds the conversation as before.
 """
@@ -22,7 +24,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import sqlalchemy as sa
 
-from overstag.facts import FORM, FORM_SLOTS
+from overstag.facts import FORM, FORM_MEMORY_SLOT, FORM_SLOTS
 from overstag.payloads import EMAIL_KEY
 from overstag.privacy.records import events_table
 
@@ -98,14 +100,16 @@ def _redacted(
                 "entities": [],
             },
         }
-    if kind == "slot" and data.get("name") in FORM_SLOTS:
+    if kind == "slot" and data.get("name") in (*FORM_SLOTS, FORM_MEMORY_SLOT):
         return {**data, "value": None}
     scrubbed = _scrub(data, patterns)
     email = ((scrubbed.get("data") or {}).get("custom") or {}).get(EMAIL_KEY)
-    if kind == "bot" and isinstance(email, dict) and email.get("eml"):
-        # the .eml is encoded (quoted-printable breaks words): no search finds all
-        # of the candidate in it, so it goes whole
-        email["eml"] = REDACTED
+    if kind == "bot" and isinstance(email, dict):
+        # the .eml is encoded (quoted-printable breaks words) and the .ics folds its
+        # lines: no search finds all of the candidate in them, so they go whole
+        for encoded in ("eml", "ics"):
+            if email.get(encoded):
+                email[encoded] = REDACTED
     return scrubbed
 
 

@@ -136,8 +136,15 @@ def test_dutch_request_from_coaching_to_deletion(follow_servers):
     parsed = email.message_from_string(mail["eml"], policy=policy.default)
     assert (
         parsed["Subject"] == mail["subject"]
-        and parsed.get_content().strip() == body.strip()
+        and parsed.get_body(("plain",)).get_content().strip() == body.strip()
     )
+    # the interview itself rides along as an invitation
+    [invitation] = [
+        part
+        for part in parsed.iter_attachments()
+        if part.get_content_type() == "text/calendar"
+    ]
+    assert "BEGIN:VEVENT" in invitation.get_content()
     assert mail["eml_filename"] == "interview-noor.eml"
 
     [stored] = rows(s, interviews_table, conversation_id=sender)

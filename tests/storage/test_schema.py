@@ -115,8 +115,15 @@ def _check_old_rows_are_read(url):
     assert len(stored.coaching.records("old")) == 2
 
 
-# tables issues 12 and 15 added; an older database gets them when first opened
-ADDED = {"overstag_users", "overstag_conversations", "overstag_reminder_claims"}
+# tables issues 12, 15 and 16 added; an older database gets them when first opened
+ADDED = {
+    "overstag_users",
+    "overstag_conversations",
+    "overstag_reminder_claims",
+    "overstag_reminder_pushes",
+    "overstag_chat_addresses",
+    "overstag_interviewer_names",
+}
 
 
 def _opened(before, after):

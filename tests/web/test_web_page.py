@@ -152,7 +152,15 @@ def test_email_download_and_a_pushed_reminder(tmp_path):
                 say(text)
             page.locator("button.choice", has_text="Face to face").last.click()
             page.wait_for_selector(".typing", state="detached")
-            for text in ("No review", "no", "none", "yes"):
+            for text in (
+                "tomorrow at 10:00",
+                "meeting room 2.14",
+                "No review",
+                "no",
+                "none",
+                "Joris",
+                "yes",
+            ):
                 say(text)
             page.wait_for_selector("a.download")
             bubble = page.locator(
@@ -168,7 +176,7 @@ def test_email_download_and_a_pushed_reminder(tmp_path):
             )
             assert (
                 "the intranet" in saved["Subject"]
-                and "Dear Kim," in saved.get_content()
+                and "Dear Kim," in saved.get_body(("plain",)).get_content()
             )
             with page.expect_download() as download:
                 page.locator("a.download", has_text=".txt").click()
