@@ -146,6 +146,9 @@ defaults
 
 frontend overstag
     bind 127.0.0.1:{port}
+    # when the message reached the cluster (epoch ms): its place in its
+    # conversation's queue, however long a busy replica takes to read it
+    http-request set-header X-Overstag-Received %[date(0,ms)]
     default_backend rasa
 
 # round robin, no stickiness: any replica can answer any conversation

@@ -34,6 +34,7 @@ from sanic.response import HTTPResponse
 from overstag.accounts import ids
 from overstag.channels import input_checks, tools
 from overstag.channels.input_checks import BadInputError
+from overstag.cluster.lock_store import stamp_of
 from overstag.facts import MAX_MESSAGE_CHARS, MAX_SENDER_CHARS
 from overstag.rasa_patches import turn_guard
 from overstag.rasa_patches.tracker_store import StorageUnavailableError
@@ -150,8 +151,9 @@ class CheckedRestInput(InputChannel):
                 fields = parse_request(request)
                 key = self.conversation_key(request, fields["sender"])
                 if reserve is not None and key is not None:
-                    # the message's place in its conversation's queue: now
-                    await reserve(key, fields["message_id"])
+                    # the message's place in its conversation's queue: when the
+                    # balancer got it, else now
+                    await reserve(key, fields["message_id"], stamp_of(request.headers))
                 conversation_id = await self.conversation_for(request, fields["sender"])
             except BadInputError as problem:
                 if reserve is not None:

@@ -7,8 +7,15 @@ Rasa's own `RedisLockStore` reads a ticket list, changes it and writes it back
 (rasa issue 9213): two servers can draw the same ticket, and the order breaks
 under load. Here every step is one Lua script, so Redis runs it atomically:
 
-- a conversation's queue is a sorted set of ticket numbers drawn with INCR, so
-  the first message to reach Redis is served first;
+- a conversation's queue is a sorted set of tickets (drawn with INCR) placed by
+  when their message reached the cluster: the balancer's stamp
+  (`X-Overstag-Received`, epoch ms, set by HAProxy in front of the replicas),
+  else the moment it reached Redis. A busy replica can take longer to read a
+  request than a second message of the same conversation takes to reach the other
+  replica, so the later message can reach Redis first; a stamped ticket is
+  therefore served only once every message stamped before it has had the time
+  messages now take to get from the balancer to Redis (`lock_leases.hold_ms`,
+  measured across the servers, near zero on an idle cluster);
 - each ticket carries a deadline (Redis's own clock) in a hash. The holder and
   the waiters renew theirs while their process lives, from a thread of its own
   (`LeaseKeeper`): a turn that keeps the event loop busy longer than a lease (a
@@ -28,23 +35,23 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import threading
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from typing import Any, AsyncGenerator, Dict, List, Optional, Text, Tuple
+from typing import Any, AsyncGenerator, Dict, Optional, Text, Tuple
 
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore
 
 from overstag import settings
 from overstag.cluster import redis_client
+from overstag.cluster.lock_leases import KEEP_MS, LeaseKeeper, lease_keeper
 from overstag.rasa_patches import turn_guard
 from overstag.rasa_patches.tracker_store import StorageUnavailableError
 
 logger = logging.getLogger(__name__)
 PREFIX = "overstag:lock:"
-KEEP_MS = 24 * 3600 * 1000  # an idle conversation's lock keys go after a day
+# set by the balancer in front of the replicas: when it got the message (epoch ms)
+STAMP_HEADER = "X-Overstag-Received"
 FIRST_POLL, LAST_POLL = 0.004, 0.05  # seconds between attempts while waiting
 
 _NOW = """
@@ -55,53 +62,58 @@ _KEEP = """
 for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ARGV[#ARGV]) end
 """
 # KEYS: queue (sorted set: ticket -> place), deadlines (hash), counter, retries
-# (hash: idempotency key -> place of its last attempt); ARGV: lease, key, keep
+# (hash: idempotency key -> place of its last attempt); ARGV: lease, key, stamp
+# (epoch ms or ''), keep. A place is stamp * 1000 + a sequence number, written
+# with string.format: Lua's own number-to-string keeps 14 digits only.
+# Returns the ticket and how late it reached Redis after its stamp (ms).
 ENQUEUE = (
     _NOW
     + """
 local ticket = redis.call('INCR', KEYS[3])
-local place = ticket
+local stamp = tonumber(ARGV[3])
+-- a stamp far off Redis's clock is not believed
+if not stamp or stamp > ms + 1000 or stamp < ms - 60000 then stamp = ms end
+local place = stamp * 1000 + ticket % 1000
 if ARGV[2] ~= '' then
   local earlier = tonumber(redis.call('HGET', KEYS[4], ARGV[2]) or '')
   if earlier then
     place = earlier + (math.floor(earlier) + 1 - earlier) / 2
   end
-  redis.call('HSET', KEYS[4], ARGV[2], place)
+  redis.call('HSET', KEYS[4], ARGV[2], string.format('%.3f', place))
 end
-redis.call('ZADD', KEYS[1], place, ticket)
+redis.call('ZADD', KEYS[1], string.format('%.3f', place), ticket)
 redis.call('HSET', KEYS[2], ticket, ms + tonumber(ARGV[1]))
 """
     + _KEEP
-    + "return ticket"
+    + "return {ticket, math.max(0, ms - stamp)}"
 )
+# ARGV: ticket, lease, hold (ms), keep
 # 1: yours; 0: wait; -1: the ticket is gone (it was let expire)
 ACQUIRE = (
     _NOW
     + """
 local ticket = ARGV[1]
-if not redis.call('ZSCORE', KEYS[1], ticket) then return -1 end
+local place = redis.call('ZSCORE', KEYS[1], ticket)
+if not place then return -1 end
 redis.call('HSET', KEYS[2], ticket, ms + tonumber(ARGV[2]))
 """
     + _KEEP
     + """
 while true do
   local head = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
-  if head == ticket then return 1 end
+  if head == ticket then
+    -- a message stamped before this one may still be on its way to Redis
+    if math.floor(tonumber(place) / 1000) + tonumber(ARGV[3]) > ms then
+      return 0
+    end
+    return 1
+  end
   local deadline = tonumber(redis.call('HGET', KEYS[2], head) or '0')
   if deadline >= ms then return 0 end
   redis.call('ZREM', KEYS[1], head)
   redis.call('HDEL', KEYS[2], head)
 end
 """
-)
-RENEW = (
-    _NOW
-    + """
-if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
-redis.call('HSET', KEYS[2], ARGV[1], ms + tonumber(ARGV[2]))
-"""
-    + _KEEP
-    + "return 1"
 )
 # ARGV: ticket, the key of a message that was served (or ''), keep
 RELEASE = """
@@ -112,77 +124,18 @@ return 1
 """
 
 
-class LeaseKeeper:
-    """Renews this process's tickets every third of a lease, from a daemon thread
-    with its own (blocking) Redis connection, so renewals go on however long a
-    turn holds the event loop. Made on first use; one per process, because
-    Sanic's worker processes each need their own thread and connection."""
-
-    def __init__(self, url: str, lease_ms: int) -> None:
-        self.url, self.lease_ms = url, lease_ms
-        self._tickets: Dict[Tuple[str, int], List[str]] = {}
-        self._guard = threading.Lock()
-        self._thread: Optional[threading.Thread] = None
-
-    def add(self, keys: List[str], ticket: int) -> None:
-        with self._guard:
-            self._tickets[(keys[0], ticket)] = keys
-            if self._thread is None:
-                self._thread = threading.Thread(
-                    target=self._run, name="overstag-lock-leases", daemon=True
-                )
-                self._thread.start()
-
-    def discard(self, keys: List[str], ticket: int) -> None:
-        with self._guard:
-            self._tickets.pop((keys[0], ticket), None)
-
-    def held(self) -> int:
-        with self._guard:
-            return len(self._tickets)
-
-    def _run(self) -> None:
-        import redis
-
-        connection = redis.Redis.from_url(
-            self.url,
-            socket_timeout=redis_client.TIMEOUT,
-            socket_connect_timeout=redis_client.TIMEOUT,
-        )
-        renew = connection.register_script(RENEW)
-        stop = threading.Event()
-        while not stop.wait(self.lease_ms / 3000):
-            with self._guard:
-                tickets = list(self._tickets.items())
-            if not tickets:
-                continue
-            try:
-                pipe = connection.pipeline(transaction=False)
-                for (_, ticket), keys in tickets:
-                    renew(keys=keys, args=[ticket, self.lease_ms, KEEP_MS], client=pipe)
-                results = pipe.execute()
-            except Exception as error:  # the thread must outlive any failure
-                # the turns go on; the next round may get through
-                logger.error(
-                    "Renewing the conversation locks failed (%s)", type(error).__name__
-                )
-                continue
-            for ((_, ticket), keys), kept in zip(tickets, results, strict=True):
-                if not kept:
-                    logger.error("A conversation's lock expired while it was held")
-                    self.discard(keys, ticket)
-
-
-_KEEPERS: Dict[Tuple[int, str, int], LeaseKeeper] = {}
-_KEEPERS_GUARD = threading.Lock()
-
-
-def lease_keeper(url: str, lease_ms: int) -> LeaseKeeper:
-    key = (os.getpid(), url, lease_ms)
-    with _KEEPERS_GUARD:
-        if key not in _KEEPERS:
-            _KEEPERS[key] = LeaseKeeper(url, lease_ms)
-        return _KEEPERS[key]
+def stamp_of(headers: Any) -> Optional[int]:
+    """The balancer's stamp of a request in epoch ms, or None: HAProxy's
+    `%[date(0,ms)]` ("1796296071719") or nginx's `$msec` ("1796296071.719")."""
+    value = str(headers.get(STAMP_HEADER) or "")
+    whole, dot, millis = value.partition(".")
+    if not (whole.isdigit() and len(whole) <= 15):
+        return None
+    if not dot:
+        return int(whole)
+    if len(millis) == 3 and millis.isdigit() and len(whole) <= 12:
+        return int(whole) * 1000 + int(millis)
+    return None
 
 
 class LocalLocks:
@@ -213,8 +166,12 @@ _RESERVED: ContextVar[Optional["Reservation"]] = ContextVar(
 
 
 class Reservation:
-    def __init__(self, conversation_id: str, ticket: int) -> None:
-        self.conversation_id, self.ticket = conversation_id, ticket
+    def __init__(self, conversation_id: str, ticket: int, stamped: bool) -> None:
+        self.conversation_id, self.ticket, self.stamped = (
+            conversation_id,
+            ticket,
+            stamped,
+        )
         self.used = False
 
 
@@ -243,12 +200,12 @@ class FifoRedisLockStore(LockStore):
             self._scripts[key] = redis.register_script(source)
         return self._scripts[key]
 
-    async def _run(self, redis: Any, source: str, keys: list, *args: Any) -> int:
+    async def _run(self, redis: Any, source: str, keys: list, *args: Any) -> Any:
         from redis.exceptions import RedisError
 
         try:
             script = self._script(redis, source)
-            return int(await script(keys=keys, args=[*args, KEEP_MS]))
+            return await script(keys=keys, args=[*args, KEEP_MS])
         except RedisError as error:
             logger.error("The lock store failed (%s)", type(error).__name__)
             raise StorageUnavailableError(type(error).__name__) from None
@@ -274,12 +231,12 @@ class FifoRedisLockStore(LockStore):
             and not reserved.used
         ):
             reserved.used = True
-            ticket = reserved.ticket
+            ticket, stamped = reserved.ticket, reserved.stamped
         else:
-            ticket = await self._enqueue(redis, keys, key)
+            ticket, stamped = await self._enqueue(redis, keys, key, None), False
         served = ""
         try:
-            await self._wait(redis, keys, ticket, lock_lifetime)
+            await self._wait(redis, keys, ticket, lock_lifetime, stamped)
             yield TicketLock(conversation_id)
             served = key
         finally:
@@ -289,22 +246,31 @@ class FifoRedisLockStore(LockStore):
     def _keeper(self) -> LeaseKeeper:
         return lease_keeper(settings.redis_url() or "", self.lease_ms)
 
-    async def _enqueue(self, redis: Any, keys: list, key: str) -> int:
-        ticket = await self._run(redis, ENQUEUE, keys, self.lease_ms, key)
-        self._keeper().add(keys, ticket)
-        return ticket
+    async def _enqueue(
+        self, redis: Any, keys: list, key: str, stamp: Optional[int]
+    ) -> int:
+        ticket, late = await self._run(
+            redis, ENQUEUE, keys, self.lease_ms, key, "" if stamp is None else stamp
+        )
+        keeper = self._keeper()
+        keeper.add(keys, int(ticket))
+        if stamp is not None:
+            keeper.note_lateness(int(late))
+        return int(ticket)
 
-    async def reserve(self, conversation_id: str, key: Optional[str]) -> None:
+    async def reserve(
+        self, conversation_id: str, key: Optional[str], stamp: Optional[int] = None
+    ) -> None:
         """Draws the conversation's ticket as the request arrives, before the checks
-        and reads that come before Rasa takes the lock: a message's place in the
-        queue is when it reached a server, however busy that server is. Used by
-        the `lock` of the same request; `release_reserved` frees one never used."""
+        and reads that come before Rasa takes the lock, placed by `stamp` (when
+        the balancer got the message, epoch ms) or else by now. Used by the `lock`
+        of the same request; `release_reserved` frees one never used."""
         redis = redis_client.client()
         if redis is None:
             return
         keys = self._keys(conversation_id)
-        ticket = await self._enqueue(redis, keys, key or "")
-        _RESERVED.set(Reservation(conversation_id, ticket))
+        ticket = await self._enqueue(redis, keys, key or "", stamp)
+        _RESERVED.set(Reservation(conversation_id, ticket, stamp is not None))
 
     async def release_reserved(self) -> None:
         reserved = _RESERVED.get()
@@ -317,12 +283,17 @@ class FifoRedisLockStore(LockStore):
             self._keeper().discard(keys, reserved.ticket)
             await self._run(redis, RELEASE, keys, reserved.ticket, "")
 
-    async def _wait(self, redis: Any, keys: list, ticket: int, limit: float) -> None:
+    async def _wait(
+        self, redis: Any, keys: list, ticket: int, limit: float, stamped: bool
+    ) -> None:
         loop = asyncio.get_running_loop()
         give_up = loop.time() + limit
         pause = FIRST_POLL
+        hold = self._keeper().hold_ms() if stamped else 0
         while True:
-            state = await self._run(redis, ACQUIRE, keys, ticket, self.lease_ms)
+            state = int(
+                await self._run(redis, ACQUIRE, keys, ticket, self.lease_ms, hold)
+            )
             if state == 1:
                 return
             if state == -1 or loop.time() > give_up:

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
 
@@ -311,3 +312,53 @@ def test_a_retry_keeps_its_first_attempts_place_when_that_server_died(redis_env)
         return order
 
     assert asyncio.run(scenario()) == ["4 (retried)", "5"]
+
+
+def test_a_message_a_busy_server_reads_late_keeps_the_place_the_balancer_gave_it(
+    redis_env,
+):
+    slow, quick = stores(2, prefix="stamped:")
+
+    async def scenario():
+        order = []
+        # messages have lately taken up to 400 ms from the balancer to Redis
+        slow._keeper().note_lateness(400)
+        sent = int(time.time() * 1000)
+
+        async def message(server, name, stamp, reaches_redis_after):
+            await asyncio.sleep(reaches_redis_after)
+            await server.reserve("conversation-s", None, stamp)
+            try:
+                async with server.lock("conversation-s"):
+                    order.append(name)
+            finally:
+                await server.release_reserved()
+
+        await asyncio.gather(
+            # sent first, but its server is busy: it reaches Redis 0.35 s later
+            message(slow, "first", sent, 0.35),
+            # sent 150 ms later to the idle server, which reads it at once
+            message(quick, "second", sent + 150, 0.15),
+        )
+        return order
+
+    assert asyncio.run(scenario()) == ["first", "second"]
+
+
+def test_a_stamp_far_off_the_clock_is_not_believed(redis_env):
+    [server] = stores(1, prefix="forged:")
+
+    async def scenario():
+        started = time.monotonic()
+        await server.reserve("conversation-f", None, int(time.time() * 1000) + 10**9)
+        try:
+            async with server.lock("conversation-f"):
+                return time.monotonic() - started
+        finally:
+            await server.release_reserved()
+
+    assert asyncio.run(scenario()) < 2.5  # not held until the forged moment
+    for good in ("1796296071719", "1796296071.719"):
+        assert locks.stamp_of({"X-Overstag-Received": good}) == 1796296071719
+    for bad in ("", "-5", "12a", "9" * 16, "1e3", "1796296071.7", "1.2.3", "1796.x19"):
+        assert locks.stamp_of({"X-Overstag-Received": bad}) is None
