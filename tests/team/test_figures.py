@@ -1,0 +1,243 @@
+"""The team's figures against real SQLite and PostgreSQL databases filled by the
+real stores: counts per week, offers and how often they ended in a yes, rubric
+means, small groups hidden, erased users gone, and the CSV equal to the rows."""
+
+import csv
+import datetime as dt
+import io
+import json
+import uuid
+from collections import defaultdict
+
+import pytest
+import sqlalchemy as sa
+
+from overstag.privacy import records
+from overstag.storage import database, storage
+from overstag.team import access, export, figures
+from support.team import ANN, BAS, COR, DIRK, raw_rows, seed
+
+
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)]
+)
+def team_db(request, tmp_path):
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'team.db'}"
+    else:
+        server = request.getfixturevalue("postgres_url")
+        name = f"team_{uuid.uuid4().hex[:8]}"
+        admin = sa.create_engine(server, future=True, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(sa.text(f"CREATE DATABASE {name}"))
+        url = server.rsplit("/", 1)[0] + "/" + name
+    weeks = seed(url)
+    yield url, weeks
+    database.dispose_all()
+    if request.param == "postgresql":
+        with admin.connect() as connection:
+            connection.execute(sa.text(f"DROP DATABASE {name} WITH (FORCE)"))
+        admin.dispose()
+
+
+def _cells(found, section, *keys):
+    return {tuple(cell[k] for k in keys): cell for cell in found[section]}
+
+
+def test_objections_per_week_and_category_with_small_groups_hidden(team_db):
+    url, w = team_db
+    found = figures.figures(storage(url).engine, min_users=3)
+    cells = _cells(found, "objections", "week", "category")
+    assert found["min_users"] == 3
+    # four times by three people; the follow-up ("another") is not a new concern
+    assert cells[(w["w1"], "objection_privacy")] == {
+        "week": w["w1"],
+        "category": "objection_privacy",
+        "count": 4,
+        "users": 3,
+        "suppressed": False,
+    }
+    assert cells[(w["w2"], "objection_privacy")]["count"] == 4
+    assert cells[(w["w2"], "objection_modesty")]["count"] == 3
+    # two people only: shown as hidden, with no number at all
+    assert cells[(w["w1"], "objection_time")] == {
+        "week": w["w1"],
+        "category": "objection_time",
+        "count": None,
+        "users": None,
+        "suppressed": True,
+    }
+    assert set(cells) == {
+        (w["w1"], "objection_privacy"),
+        (w["w1"], "objection_time"),
+        (w["w2"], "objection_privacy"),
+        (w["w2"], "objection_modesty"),
+    }
+    assert found["weeks"] == [w["w1"], w["w2"], w["w3"]]
+
+
+def test_offers_and_how_often_the_rehearsal_ended_in_a_yes(team_db):
+    url, _ = team_db
+    found = figures.figures(storage(url).engine, min_users=3)
+    offers = _cells(found, "concessions", "offer")
+    # ann, bas, cor in week 1, dirk in week 2; bas walked away; a session still
+    # running is not counted
+    assert offers[("move_offer_review",)] == {
+        "offer": "move_offer_review",
+        "rehearsals": 4,
+        "agreed": 3,
+        "users": 4,
+        "suppressed": False,
+    }
+    assert offers[("move_offer_time",)]["suppressed"] is True
+    assert offers[("move_offer_time",)]["rehearsals"] is None
+    assert offers[("move_offer_questions_in_advance",)]["suppressed"] is True
+    assert set(offers) == {
+        ("move_offer_review",),
+        ("move_offer_time",),
+        ("move_offer_questions_in_advance",),
+    }
+
+
+def test_rubric_means_per_week(team_db):
+    url, w = team_db
+    found = figures.figures(storage(url).engine, min_users=3)
+    scores = _cells(found, "scores", "week", "item")
+    assert scores[(w["w1"], "acknowledged")]["mean"] == round(5 / 3, 2)
+    assert scores[(w["w1"], "explored")]["mean"] == 1.0
+    assert scores[(w["w1"], "confirmed")]["mean"] == round(2 / 3, 2)
+    assert scores[(w["w1"], "acknowledged")]["sessions"] == 3
+    # dirk's firm-no persona has no score for exploring: two sessions, two people
+    assert scores[(w["w2"], "acknowledged")]["mean"] == round(5 / 3, 2)
+    assert scores[(w["w2"], "explored")]["suppressed"] is True
+    assert scores[(w["w2"], "no_pressure")]["mean"] == round(4 / 3, 2)
+    # erin rehearsed alone this week
+    assert all(scores[(w["w3"], item)]["suppressed"] for item in figures.RUBRIC_ITEMS)
+
+
+def test_a_lower_threshold_shows_more_and_a_higher_one_hides_more(team_db):
+    url, w = team_db
+    engine = storage(url).engine
+    two = _cells(figures.figures(engine, min_users=2), "objections", "week", "category")
+    assert two[(w["w1"], "objection_time")]["count"] == 2
+    five = figures.figures(engine, min_users=5)
+    assert all(cell["suppressed"] for cell in five["objections"])
+    assert all(cell["suppressed"] for cell in five["concessions"])
+
+
+def test_an_erased_user_is_gone_from_the_figures(team_db):
+    url, w = team_db
+    engine = storage(url).engine
+    records.erase_user(engine, COR)
+    found = figures.figures(engine, min_users=3)
+    cells = _cells(found, "objections", "week", "category")
+    assert cells[(w["w1"], "objection_privacy")]["suppressed"] is True
+    assert cells[(w["w2"], "objection_privacy")]["count"] == 3
+    offers = _cells(found, "concessions", "offer")
+    assert offers[("move_offer_review",)]["rehearsals"] == 3
+    assert offers[("move_offer_review",)]["agreed"] == 2
+    assert (w["w1"], "acknowledged") in _cells(found, "scores", "week", "item")
+    assert _cells(found, "scores", "week", "item")[(w["w1"], "acknowledged")][
+        "suppressed"
+    ]
+
+
+def test_the_window_leaves_older_weeks_out(team_db):
+    url, w = team_db
+    found = figures.figures(storage(url).engine, min_users=3, weeks=1)
+    assert found["weeks"] == [w["w3"]]
+    assert found["objections"] == [] and found["concessions"] == []
+
+
+def _iso_week(stored):
+    # plain SQL hands SQLite's times back as text, PostgreSQL's as datetimes (UTC)
+    moment = dt.datetime.fromisoformat(stored) if isinstance(stored, str) else stored
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.timezone.utc)
+    year, week, _ = moment.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _expected_from_rows(url, min_users):
+    """The CSV's rows computed again, from the tables read with plain SQL."""
+    rows = raw_rows(url)
+    owner = {c["conversation_id"]: c["user_id"] for c in rows["overstag_conversations"]}
+    counted, people = defaultdict(int), defaultdict(set)
+    for row in rows["overstag_coached_objections"]:
+        if row["kind"] == "coach":
+            key = ("objections", _iso_week(row["created_at"]), row["category"])
+            counted[key] += 1
+            people[key].add(owner[row["conversation_id"]])
+    sessions = {s["id"]: s for s in rows["overstag_rehearsal_sessions"] if s["outcome"]}
+    offered = defaultdict(set)
+    for turn in rows["overstag_rehearsal_turns"]:
+        for move in json.loads(turn["moves"]):
+            if move.startswith("move_offer") and turn["session_id"] in sessions:
+                offered[move].add(turn["session_id"])
+    expected = set()
+    for (figure, week, key), n in counted.items():
+        shown = len(people[(figure, week, key)]) >= min_users
+        expected.add((figure, week, key, str(n) if shown else ""))
+    for move, ids in offered.items():
+        users = {owner[sessions[i]["conversation_id"]] for i in ids}
+        yes = sum(sessions[i]["outcome"] == "agreed" for i in ids)
+        shown = len(users) >= min_users
+        expected.add(("concession_offered", "", move, str(len(ids)) if shown else ""))
+        expected.add(("concession_agreed", "", move, str(yes) if shown else ""))
+    return expected
+
+
+def test_the_csv_holds_what_the_database_holds(team_db):
+    url, _ = team_db
+    text = export.to_csv(figures.figures(storage(url).engine, min_users=3))
+    parsed = list(csv.DictReader(io.StringIO(text)))
+    assert list(parsed[0]) == list(export.COLUMNS)
+    got = {
+        (r["figure"], r["week"], r["key"], r["value"])
+        for r in parsed
+        if r["figure"] != "rubric_mean"
+    }
+    assert got == _expected_from_rows(url, 3)
+    # hidden cells carry no number in any column
+    for row in parsed:
+        if row["suppressed"] == "1":
+            assert row["value"] == row["count"] == row["users"] == ""
+    means = {
+        (r["week"], r["key"]): r["value"]
+        for r in parsed
+        if r["figure"] == "rubric_mean"
+    }
+    assert "1.67" in means.values()
+
+
+def test_nothing_identifies_a_person_or_a_conversation(team_db):
+    url, _ = team_db
+    found = json.dumps(figures.figures(storage(url).engine, min_users=2))
+    for person in (ANN, BAS, COR, DIRK, "web:", "persona"):
+        assert person not in found
+
+
+def test_who_is_a_coach(monkeypatch):
+    monkeypatch.setenv("OVERSTAG_COACHES", " proxy:carla, oidc:ab12cd34:zoe ")
+    monkeypatch.delenv("OVERSTAG_COACH_CLAIM", raising=False)
+    assert access.is_coach("proxy:carla") and access.is_coach("oidc:ab12cd34:zoe")
+    assert not access.is_coach("proxy:carl") and not access.is_coach("")
+    assert not access.claims_say_coach({"roles": ["coach"]})  # no claim configured
+    monkeypatch.setenv("OVERSTAG_COACH_CLAIM", "roles")
+    assert access.claims_say_coach({"roles": ["editor", "coach"]})
+    assert access.claims_say_coach({"roles": "editor coach"})
+    assert not access.claims_say_coach({"roles": ["coaches"]})
+    assert not access.claims_say_coach({"roles": {"coach": True}})
+    assert not access.claims_say_coach({})
+    monkeypatch.setenv("OVERSTAG_COACH_CLAIM_VALUE", "team-coaches")
+    assert access.claims_say_coach({"roles": ["team-coaches"]})
+    assert access.claims_say_coach({"roles": True})
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [("", True), ("3", True), ("2", True), ("1", False), ("0", False), ("x", False)],
+)
+def test_the_smallest_group_is_checked_at_start_up(monkeypatch, value, ok):
+    monkeypatch.setenv("OVERSTAG_TEAM_MIN_USERS", value)
+    assert (access.problems() == []) is ok
