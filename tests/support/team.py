@@ -102,6 +102,19 @@ REHEARSALS: List[Any] = [
             "no_pressure": 0,
         },
     ),
+    (
+        "w2",
+        COR,
+        "stopped",
+        ["move_offer_review"],
+        {
+            "acknowledged": 1,
+            "explored": 1,
+            "fitting_offer": 0,
+            "confirmed": 0,
+            "no_pressure": 2,
+        },
+    ),
     ("w2", BAS, None, ["move_offer_review"], {}),  # still running: not counted
     (
         "w3",

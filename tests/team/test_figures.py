@@ -80,11 +80,11 @@ def test_offers_and_how_often_the_rehearsal_ended_in_a_yes(team_db):
     url, _ = team_db
     found = figures.figures(storage(url).engine, min_users=3)
     offers = _cells(found, "concessions", "offer")
-    # ann, bas, cor in week 1, dirk in week 2; bas walked away; a session still
-    # running is not counted
+    # ann, bas, cor in week 1, cor and dirk in week 2; bas walked away, cor
+    # stopped once; a session still running is not counted
     assert offers[("move_offer_review",)] == {
         "offer": "move_offer_review",
-        "rehearsals": 4,
+        "rehearsals": 5,
         "agreed": 3,
         "users": 4,
         "suppressed": False,
@@ -107,10 +107,12 @@ def test_rubric_means_per_week(team_db):
     assert scores[(w["w1"], "explored")]["mean"] == 1.0
     assert scores[(w["w1"], "confirmed")]["mean"] == round(2 / 3, 2)
     assert scores[(w["w1"], "acknowledged")]["sessions"] == 3
-    # dirk's firm-no persona has no score for exploring: two sessions, two people
-    assert scores[(w["w2"], "acknowledged")]["mean"] == round(5 / 3, 2)
-    assert scores[(w["w2"], "explored")]["suppressed"] is True
-    assert scores[(w["w2"], "no_pressure")]["mean"] == round(4 / 3, 2)
+    # dirk's firm-no persona has no score for exploring or confirming
+    assert scores[(w["w2"], "acknowledged")]["mean"] == 1.5
+    assert scores[(w["w2"], "acknowledged")]["users"] == 4
+    assert scores[(w["w2"], "explored")]["mean"] == round(5 / 3, 2)
+    assert scores[(w["w2"], "explored")]["sessions"] == 3
+    assert scores[(w["w2"], "no_pressure")]["mean"] == 1.5
     # erin rehearsed alone this week
     assert all(scores[(w["w3"], item)]["suppressed"] for item in figures.RUBRIC_ITEMS)
 
