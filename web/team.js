@@ -63,10 +63,12 @@
           'data-week': week, 'data-category': category,
           'data-count': cell.suppressed ? '' : cell.count,
         });
-        if (!cell.suppressed) shape.style.fillOpacity = String(0.15 + 0.85 * (cell.count / most));
+        const strength = cell.suppressed ? 0 : 0.15 + 0.85 * (cell.count / most);
+        if (!cell.suppressed) shape.style.fillOpacity = String(strength);
         shape.appendChild(svg('title', {}, L().categories[category] + ', ' + week + ': ' + (cell.suppressed ? text('hidden') : cell.count)));
         plot.appendChild(shape);
-        plot.appendChild(svg('text', { x: x + cw / 2, y: y + ch / 2 + 4, class: 'cell-label', 'text-anchor': 'middle' }, cell.suppressed ? '–' : String(cell.count)));
+        // light text on a dark cell, dark text on a pale one
+        plot.appendChild(svg('text', { x: x + cw / 2, y: y + ch / 2 + 4, class: 'cell-label' + (strength > 0.55 ? ' on-dark' : ''), 'text-anchor': 'middle' }, cell.suppressed ? '–' : String(cell.count)));
       });
     });
     holder.appendChild(plot);
@@ -78,7 +80,7 @@
     const cells = figures.concessions;
     if (!cells.length) return empty(holder);
     const left = 300, bar = 320, row = 34, top = 8;
-    const width = left + bar + 40, height = top + cells.length * row + 30;
+    const width = left + bar + 250, height = top + cells.length * row + 30;
     const plot = svg('svg', { viewBox: '0 0 ' + width + ' ' + height, width, height, role: 'img', class: 'team-plot concessions' });
     plot.appendChild(svg('title', {}, text('concessions_title')));
     const most = Math.max(1, ...cells.map((c) => c.rehearsals || 0));
@@ -97,7 +99,7 @@
         offered.appendChild(svg('title', {}, name + ': ' + said));
         group.appendChild(offered);
         group.appendChild(agreed);
-        group.appendChild(svg('text', { x: left + 8, y: y + 17, class: 'bar-label' }, said));
+        group.appendChild(svg('text', { x: left + bar * cell.rehearsals / most + 8, y: y + 17, class: 'bar-label' }, said));
       }
       plot.appendChild(group);
     });
