@@ -243,3 +243,19 @@ def test_who_is_a_coach(monkeypatch):
 def test_the_smallest_group_is_checked_at_start_up(monkeypatch, value, ok):
     monkeypatch.setenv("OVERSTAG_TEAM_MIN_USERS", value)
     assert (access.problems() == []) is ok
+
+
+def test_the_figures_match_their_schema_in_the_openapi_document(team_db):
+    from jsonschema import Draft202012Validator
+
+    from overstag.api import openapi
+
+    url, _ = team_db
+    spec = openapi.document()
+    schema = spec["components"]["schemas"]["TeamFigures"]
+    assert "/api/v1/team/figures" in spec["paths"]
+    for lowest in (2, 3, 5):
+        found = figures.figures(storage(url).engine, min_users=lowest)
+        assert list(Draft202012Validator(schema).iter_errors(found)) == []
+    found["objections"][0]["count"] = -1
+    assert list(Draft202012Validator(schema).iter_errors(found))

@@ -217,3 +217,56 @@ def test_a_phone_can_read_it(team, coach_page):
     page.wait_for_selector("body[data-ready=true]")
     # the charts scroll inside their card; the page itself never does sideways
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_no_query_or_header_makes_a_team_route_fail(team):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(
+        path=st.sampled_from(
+            [
+                "/webhooks/team/",
+                "/webhooks/team/figures",
+                "/webhooks/team/figures.csv",
+                "/api/v1/team/figures",
+            ]
+        ),
+        query=st.text(st.sampled_from("weks=&%+;0129-x?/\u00e9"), max_size=24),
+        user=st.sampled_from([None, "carla", "olaf", "", "carla\u200b", "x" * 300]),
+        token=st.sampled_from([None, ADVICE_TOKEN, "", "Bearer", "x" * 500]),
+    )
+    def check(path, query, user, token):
+        headers = {}
+        if user is not None:
+            headers["X-Forwarded-User"] = user.encode("utf-8").decode("latin-1")
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        status, _ = team.call(
+            "GET", f"{path}?{quote(query, safe='=&%+;?/')}", headers=headers
+        )
+        assert status < 500, (path, query, user, token, status)
+        assert status in (200, 400, 401, 403), status
+
+    check()
+
+
+def test_an_erased_user_leaves_the_served_figures(team):
+    """Last in this module: it changes the seeded figures."""
+    w = team.weeks
+    status, _ = team.call(
+        "DELETE",
+        "/api/v1/me?user=proxy:cor",
+        headers={"Authorization": f"Bearer {team.token}"},
+    )
+    assert status == 200
+    status, text = team.call(
+        "GET", "/webhooks/team/figures.csv", headers=as_user(COACH)
+    )
+    cell = {
+        (r["figure"], r["week"], r["key"]): r for r in csv.DictReader(io.StringIO(text))
+    }
+    assert cell[("objections", w["w1"], "objection_privacy")]["suppressed"] == "1"
+    assert cell[("objections", w["w2"], "objection_privacy")]["value"] == "3"
+    assert cell[("concession_offered", "", "move_offer_review")]["value"] == "3"
