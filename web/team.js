@@ -74,10 +74,23 @@
     holder.appendChild(plot);
   }
 
-  // Offers: per offer a bar for the rehearsals with it, and inside it those
-  // that ended in a yes.
+  // Offers: the weeks' shown cells summed per offer (a sum of shown cells
+  // reveals nothing hidden), a bar for the rehearsals with it and inside it
+  // those that ended in a yes; an offer with no week shown is drawn as hidden.
+  function offerTotals() {
+    const totals = {};
+    figures.concessions.forEach((cell) => {
+      const total = totals[cell.offer] || (totals[cell.offer] = { offer: cell.offer, rehearsals: 0, agreed: 0, suppressed: true });
+      if (cell.suppressed) return;
+      total.rehearsals += cell.rehearsals;
+      total.agreed += cell.agreed;
+      total.suppressed = false;
+    });
+    return Object.keys(L().offers).filter((offer) => totals[offer]).map((offer) => totals[offer]);
+  }
+
   function drawConcessions(holder) {
-    const cells = figures.concessions;
+    const cells = offerTotals();
     if (!cells.length) return empty(holder);
     const left = 300, bar = 320, row = 34, top = 8;
     const width = left + bar + 250, height = top + cells.length * row + 30;

@@ -40,7 +40,7 @@ def rows(figures: Dict[str, Any]) -> Iterator[List[str]]:
     for cell in figures["concessions"]:
         yield row(
             "concession_offered",
-            "",
+            cell["week"],
             cell["offer"],
             cell["rehearsals"],
             cell["rehearsals"],
@@ -48,7 +48,7 @@ def rows(figures: Dict[str, Any]) -> Iterator[List[str]]:
         )
         yield row(
             "concession_agreed",
-            "",
+            cell["week"],
             cell["offer"],
             cell["agreed"],
             cell["rehearsals"],

@@ -5,10 +5,15 @@ overstag_rehearsal_sessions, overstag_rehearsal_turns), each found its user
 through overstag_conversations, so a user erased by overstag/privacy/records.py
 is gone from the figures at the next request: nothing is copied or cached.
 
-A cell (a week and a category, an offer, a week and a rubric item) is only
-shown when at least `min_users` distinct users made it; otherwise its numbers
-are None and `suppressed` is true. No totals over cells are given: a total minus
-the shown cells would reveal a hidden one.
+Every number belongs to one cell of a fixed partition: a completed ISO week and
+a category, an offer or a rubric item. A cell is only shown when at least
+`min_users` distinct users made it; otherwise its numbers are None and
+`suppressed` is true. Fixed, completed weeks are what keeps a hidden cell hidden:
+no totals over cells (a total minus the shown cells would reveal a hidden one),
+no sums over a window (two windows a week apart would differ by one week's
+hidden figures), and not the running week (watched from day to day, its count
+would grow by one person's rehearsal at a time). A cell changes only when a user
+is erased.
 """
 
 from __future__ import annotations
@@ -38,12 +43,13 @@ def week_of(moment: dt.datetime) -> str:
     return f"{year}-W{week:02d}"
 
 
-def _since(now: dt.datetime, weeks: int) -> dt.datetime:
-    """Monday 00:00 UTC of the first of the last `weeks` weeks, this one included."""
+def window(now: dt.datetime, weeks: int) -> Tuple[dt.datetime, dt.datetime]:
+    """(Monday 00:00 UTC of the first of the last `weeks` completed weeks, Monday
+    00:00 UTC of the running week), the end excluded."""
     monday = (now - dt.timedelta(days=now.weekday())).replace(
         hour=0, minute=0, second=0, microsecond=0
     )
-    return monday - dt.timedelta(weeks=weeks - 1)
+    return monday - dt.timedelta(weeks=weeks), monday
 
 
 def _with_owner(table: sa.Table, *columns: Any) -> Any:
@@ -75,11 +81,16 @@ def _cell(users: Set[str], min_users: int, **numbers: Any) -> Dict[str, Any]:
 
 
 def _objections(
-    connection: sa.engine.Connection, since: dt.datetime, min_users: int
+    connection: sa.engine.Connection,
+    since: dt.datetime,
+    until: dt.datetime,
+    min_users: int,
 ) -> List[Dict[str, Any]]:
     table = tables.coached_objections
     query = _with_owner(table, table.c.category, table.c.created_at).where(
-        table.c.kind == COACHED, table.c.created_at >= since
+        table.c.kind == COACHED,
+        table.c.created_at >= since,
+        table.c.created_at < until,
     )
     counts: Dict[Tuple[str, str], int] = defaultdict(int)
     users: Dict[Tuple[str, str], Set[str]] = defaultdict(set)
@@ -102,12 +113,17 @@ def _objections(
 
 
 def _sessions(
-    connection: sa.engine.Connection, since: dt.datetime
+    connection: sa.engine.Connection, since: dt.datetime, until: dt.datetime
 ) -> List[Dict[str, Any]]:
     table = tables.rehearsal_sessions
+    chosen = (
+        table.c.outcome.is_not(None),
+        table.c.started_at >= since,
+        table.c.started_at < until,
+    )
     query = _with_owner(
         table, table.c.id, table.c.outcome, table.c.scores, table.c.started_at
-    ).where(table.c.outcome.is_not(None), table.c.started_at >= since)
+    ).where(*chosen)
     sessions = {
         row.id: {
             "user": _user(row),
@@ -121,11 +137,8 @@ def _sessions(
     turns = tables.rehearsal_turns
     if sessions:
         # the sessions' turns, by the same conditions rather than a long IN list
-        chosen = sa.select(table.c.id).where(
-            table.c.outcome.is_not(None), table.c.started_at >= since
-        )
         query = sa.select(turns.c.session_id, turns.c.moves).where(
-            turns.c.session_id.in_(chosen)
+            turns.c.session_id.in_(sa.select(table.c.id).where(*chosen))
         )
         for row in connection.execute(query):
             found = sessions.get(row.session_id)
@@ -146,23 +159,26 @@ def _loaded(stored: Optional[str], default: Any) -> Any:
 def _concessions(
     sessions: Iterable[Dict[str, Any]], min_users: int
 ) -> List[Dict[str, Any]]:
-    offered: Dict[str, int] = defaultdict(int)
-    agreed: Dict[str, int] = defaultdict(int)
-    users: Dict[str, Set[str]] = defaultdict(set)
+    offered: Dict[Tuple[str, str], int] = defaultdict(int)
+    agreed: Dict[Tuple[str, str], int] = defaultdict(int)
+    users: Dict[Tuple[str, str], Set[str]] = defaultdict(set)
     for session in sessions:
         for move in session["offers"]:
-            offered[move] += 1
-            agreed[move] += int(session["agreed"])
-            users[move].add(session["user"])
+            key = (session["week"], move)
+            offered[key] += 1
+            agreed[key] += int(session["agreed"])
+            users[key].add(session["user"])
+    ordered = sorted(offered, key=lambda key: (key[0], OFFER_MOVES.index(key[1])))
     return [
         {
+            "week": week,
             "offer": move,
             **_cell(
-                users[move], min_users, rehearsals=offered[move], agreed=agreed[move]
+                users[key], min_users, rehearsals=offered[key], agreed=agreed[key]
             ),
         }
-        for move in OFFER_MOVES
-        if offered[move]
+        for key in ordered
+        for week, move in [key]
     ]
 
 
@@ -206,18 +222,19 @@ def figures(
     weeks: int = DEFAULT_WEEKS,
     now: Optional[dt.datetime] = None,
 ) -> Dict[str, Any]:
-    """The team's figures of the last `weeks` weeks (this one included)."""
+    """The team's figures of the last `weeks` completed weeks."""
     moment = clock.as_utc(now) if now else clock.now()
-    since = _since(moment, weeks)
+    since, until = window(moment, weeks)
     with engine.connect() as connection:
-        objections = _objections(connection, since, min_users)
-        sessions = _sessions(connection, since)
+        objections = _objections(connection, since, until, min_users)
+        sessions = _sessions(connection, since, until)
     every_week = sorted(
         {row["week"] for row in objections} | {s["week"] for s in sessions}
     )
     return {
         "min_users": min_users,
         "since": since.date().isoformat(),
+        "until": until.date().isoformat(),
         "weeks": every_week,
         "objections": objections,
         "concessions": _concessions(sessions, min_users),

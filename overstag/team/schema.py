@@ -29,14 +29,24 @@ def _cells(properties: Dict[str, Any]) -> Dict[str, Any]:
 TEAM_FIGURES: Dict[str, Any] = {
     "type": "object",
     "description": (
-        "Aggregated figures over every user, per ISO week; a cell made by fewer "
-        "than `min_users` distinct users has null numbers and `suppressed` true."
+        "Aggregated figures over every user, per completed ISO week from `since` "
+        "to `until` (excluded); a cell made by fewer than `min_users` distinct "
+        "users has null numbers and `suppressed` true."
     ),
-    "required": ["min_users", "since", "weeks", "objections", "concessions", "scores"],
+    "required": [
+        "min_users",
+        "since",
+        "until",
+        "weeks",
+        "objections",
+        "concessions",
+        "scores",
+    ],
     "additionalProperties": False,
     "properties": {
         "min_users": {"type": "integer", "minimum": 2},
         "since": {"type": "string", "format": "date"},
+        "until": {"type": "string", "format": "date"},
         "weeks": {"type": "array", "items": _WEEK},
         "objections": _cells(
             {
@@ -47,6 +57,7 @@ TEAM_FIGURES: Dict[str, Any] = {
         ),
         "concessions": _cells(
             {
+                "week": _WEEK,
                 "offer": {"enum": list(OFFER_MOVES)},
                 "rehearsals": _COUNT,
                 "agreed": _COUNT,

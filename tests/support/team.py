@@ -28,15 +28,16 @@ FULL = {
 
 
 def weeks(now: dt.datetime) -> Dict[str, dt.datetime]:
-    """Three moments a week apart, the last in the current week, before `now`."""
+    """Moments in the three completed weeks before `now`'s, and in its own."""
     monday = (now - dt.timedelta(days=now.weekday())).replace(
         hour=0, minute=0, second=0, microsecond=0
     )
     this_week = monday + (now - monday) / 2
     return {
-        "w1": this_week - dt.timedelta(weeks=2),
-        "w2": this_week - dt.timedelta(weeks=1),
-        "w3": this_week,
+        "w1": this_week - dt.timedelta(weeks=3),
+        "w2": this_week - dt.timedelta(weeks=2),
+        "w3": this_week - dt.timedelta(weeks=1),
+        "running": this_week,
     }
 
 
@@ -56,6 +57,8 @@ ADVICE = [
     ("w2", BAS, "coach", "objection_modesty"),
     ("w2", COR, "coach", "objection_modesty"),
     ("w2", DIRK, "coach", "objection_modesty"),
+    # the running week is never shown, however many took part
+    *(("running", user, "coach", "objection_format") for user in (ANN, BAS, COR, DIRK)),
 ]
 
 # (week, user, outcome, offers made, scores)
@@ -116,6 +119,7 @@ REHEARSALS: List[Any] = [
         },
     ),
     ("w2", BAS, None, ["move_offer_review"], {}),  # still running: not counted
+    *(("running", user, "agreed", ["move_offer_company"], FULL) for user in (ANN, BAS, COR)),
     (
         "w3",
         ERIN,

@@ -77,26 +77,41 @@ def test_objections_per_week_and_category_with_small_groups_hidden(team_db):
 
 
 def test_offers_and_how_often_the_rehearsal_ended_in_a_yes(team_db):
-    url, _ = team_db
+    url, w = team_db
     found = figures.figures(storage(url).engine, min_users=3)
-    offers = _cells(found, "concessions", "offer")
-    # ann, bas, cor in week 1, cor and dirk in week 2; bas walked away, cor
-    # stopped once; a session still running is not counted
-    assert offers[("move_offer_review",)] == {
+    offers = _cells(found, "concessions", "week", "offer")
+    # ann, bas and cor in week 1; bas walked away
+    assert offers[(w["w1"], "move_offer_review")] == {
+        "week": w["w1"],
         "offer": "move_offer_review",
-        "rehearsals": 5,
-        "agreed": 3,
-        "users": 4,
+        "rehearsals": 3,
+        "agreed": 2,
+        "users": 3,
         "suppressed": False,
     }
-    assert offers[("move_offer_time",)]["suppressed"] is True
-    assert offers[("move_offer_time",)]["rehearsals"] is None
-    assert offers[("move_offer_questions_in_advance",)]["suppressed"] is True
+    # cor (stopped) and dirk in week 2; a session still running is not counted
+    assert offers[(w["w2"], "move_offer_review")]["suppressed"] is True
+    assert offers[(w["w2"], "move_offer_review")]["rehearsals"] is None
+    assert offers[(w["w1"], "move_offer_time")]["suppressed"] is True
     assert set(offers) == {
-        ("move_offer_review",),
-        ("move_offer_time",),
-        ("move_offer_questions_in_advance",),
+        (w["w1"], "move_offer_review"),
+        (w["w1"], "move_offer_time"),
+        (w["w2"], "move_offer_review"),
+        (w["w2"], "move_offer_time"),
+        (w["w2"], "move_offer_questions_in_advance"),
     }
+
+
+def test_the_running_week_is_never_shown(team_db):
+    url, w = team_db
+    found = figures.figures(storage(url).engine, min_users=2)
+    assert w["running"] not in found["weeks"]
+    assert found["until"] == figures.window(dt.datetime.now(dt.timezone.utc), 1)[
+        1
+    ].date().isoformat()
+    text = json.dumps(found)
+    # four people asked about the format and three offered a colleague this week
+    assert "objection_format" not in text and "move_offer_company" not in text
 
 
 def test_rubric_means_per_week(team_db):
@@ -135,9 +150,8 @@ def test_an_erased_user_is_gone_from_the_figures(team_db):
     cells = _cells(found, "objections", "week", "category")
     assert cells[(w["w1"], "objection_privacy")]["suppressed"] is True
     assert cells[(w["w2"], "objection_privacy")]["count"] == 3
-    offers = _cells(found, "concessions", "offer")
-    assert offers[("move_offer_review",)]["rehearsals"] == 3
-    assert offers[("move_offer_review",)]["agreed"] == 2
+    offers = _cells(found, "concessions", "week", "offer")
+    assert offers[(w["w1"], "move_offer_review")]["suppressed"] is True
     assert (w["w1"], "acknowledged") in _cells(found, "scores", "week", "item")
     assert _cells(found, "scores", "week", "item")[(w["w1"], "acknowledged")][
         "suppressed"
@@ -149,6 +163,7 @@ def test_the_window_leaves_older_weeks_out(team_db):
     found = figures.figures(storage(url).engine, min_users=3, weeks=1)
     assert found["weeks"] == [w["w3"]]
     assert found["objections"] == [] and found["concessions"] == []
+    assert found["scores"] and all(cell["suppressed"] for cell in found["scores"])
 
 
 def _iso_week(stored):
@@ -163,10 +178,12 @@ def _iso_week(stored):
 def _expected_from_rows(url, min_users):
     """The CSV's rows computed again, from the tables read with plain SQL."""
     rows = raw_rows(url)
+    year, week, _ = dt.datetime.now(dt.timezone.utc).isocalendar()
+    running = f"{year}-W{week:02d}"
     owner = {c["conversation_id"]: c["user_id"] for c in rows["overstag_conversations"]}
     counted, people = defaultdict(int), defaultdict(set)
     for row in rows["overstag_coached_objections"]:
-        if row["kind"] == "coach":
+        if row["kind"] == "coach" and _iso_week(row["created_at"]) != running:
             key = ("objections", _iso_week(row["created_at"]), row["category"])
             counted[key] += 1
             people[key].add(owner[row["conversation_id"]])
@@ -180,12 +197,12 @@ def _expected_from_rows(url, min_users):
     for (figure, week, key), n in counted.items():
         shown = len(people[(figure, week, key)]) >= min_users
         expected.add((figure, week, key, str(n) if shown else ""))
-    for move, ids in offered.items():
+    for (week, move), ids in offered.items():
         users = {owner[sessions[i]["conversation_id"]] for i in ids}
         yes = sum(sessions[i]["outcome"] == "agreed" for i in ids)
         shown = len(users) >= min_users
-        expected.add(("concession_offered", "", move, str(len(ids)) if shown else ""))
-        expected.add(("concession_agreed", "", move, str(yes) if shown else ""))
+        expected.add(("concession_offered", week, move, str(len(ids)) if shown else ""))
+        expected.add(("concession_agreed", week, move, str(yes) if shown else ""))
     return expected
 
 
