@@ -45,16 +45,19 @@ def weeks_asked(request: Request) -> int:
     given = request.args.get("weeks")
     if given is None:
         return figures.DEFAULT_WEEKS
-    if not (isinstance(given, str) and given.isascii() and given.isdigit()):
+    # ASCII digits only: str.isdigit also takes "²" and "٣", which int() refuses
+    # or reads; and no more of them than the largest value has
+    if not (
+        isinstance(given, str)
+        and given.isascii()
+        and given.isdigit()
+        and len(given) <= len(str(figures.MAX_WEEKS))
+        and 1 <= int(given) <= figures.MAX_WEEKS
+    ):
         raise BadInputError(
             400, f"'weeks' must be a whole number, 1 to {figures.MAX_WEEKS}."
         )
-    weeks = int(given[:4]) if len(given) <= 4 else figures.MAX_WEEKS + 1
-    if not 1 <= weeks <= figures.MAX_WEEKS:
-        raise BadInputError(
-            400, f"'weeks' must be a whole number, 1 to {figures.MAX_WEEKS}."
-        )
-    return weeks
+    return int(given)
 
 
 async def team_figures(weeks: int) -> Dict[str, Any]:

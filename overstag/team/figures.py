@@ -38,8 +38,8 @@ AGREED = "agreed"
 
 
 def week_of(moment: dt.datetime) -> str:
-    """The ISO week, `2026-W49`: the same week in every time zone's Monday."""
-    year, week, _ = clock.as_utc(moment).isocalendar()
+    """The ISO week in UTC, `2026-W49`, whichever zone the server runs in."""
+    year, week, _ = clock.as_utc(moment).astimezone(dt.timezone.utc).isocalendar()
     return f"{year}-W{week:02d}"
 
 
@@ -173,9 +173,7 @@ def _concessions(
         {
             "week": week,
             "offer": move,
-            **_cell(
-                users[key], min_users, rehearsals=offered[key], agreed=agreed[key]
-            ),
+            **_cell(users[key], min_users, rehearsals=offered[key], agreed=agreed[key]),
         }
         for key in ordered
         for week, move in [key]
@@ -223,7 +221,7 @@ def figures(
     now: Optional[dt.datetime] = None,
 ) -> Dict[str, Any]:
     """The team's figures of the last `weeks` completed weeks."""
-    moment = clock.as_utc(now) if now else clock.now()
+    moment = (clock.as_utc(now) if now else clock.now()).astimezone(dt.timezone.utc)
     since, until = window(moment, weeks)
     with engine.connect() as connection:
         objections = _objections(connection, since, until, min_users)

@@ -119,7 +119,10 @@ REHEARSALS: List[Any] = [
         },
     ),
     ("w2", BAS, None, ["move_offer_review"], {}),  # still running: not counted
-    *(("running", user, "agreed", ["move_offer_company"], FULL) for user in (ANN, BAS, COR)),
+    *(
+        ("running", user, "agreed", ["move_offer_company"], FULL)
+        for user in (ANN, BAS, COR)
+    ),
     (
         "w3",
         ERIN,

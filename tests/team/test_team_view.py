@@ -271,4 +271,6 @@ def test_an_erased_user_leaves_the_served_figures(team):
     }
     assert cell[("objections", w["w1"], "objection_privacy")]["suppressed"] == "1"
     assert cell[("objections", w["w2"], "objection_privacy")]["value"] == "3"
-    assert cell[("concession_offered", w["w1"], "move_offer_review")]["suppressed"] == "1"
+    assert (
+        cell[("concession_offered", w["w1"], "move_offer_review")]["suppressed"] == "1"
+    )
