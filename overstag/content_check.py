@@ -3,10 +3,11 @@
     python -m overstag.content_check [--content DIR]
 
 Coaching (objections, concessions, replies), rehearsal (personas, texts),
-follow-up (the request form, e-mail, reminders), "my data" in the chat, and the
-web page's labels. Exit status 0 when complete, 1 with the list of gaps; a file
-that cannot be read, or has an unexpected shape, is a gap like any other, never
-a traceback. The launcher runs the same check before it starts anything.
+follow-up (the request form, e-mail, reminders), "my data" in the chat, the
+web page's labels and the team view's (content/team.yml). Exit status 0 when
+complete, 1 with the list of gaps; a file that cannot be read, or has an
+unexpected shape, is a gap like any other, never a traceback. The launcher
+runs the same check before it starts anything.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from overstag.content_files import CONTENT_DIR, ContentError, read_yaml
 from overstag.follow_up import content as follow_up
 from overstag.privacy import chat as privacy
 from overstag.rehearsal import content as rehearsal
+from overstag.team import content as team
 
 
 def _coaching(directory: Path) -> List[str]:
@@ -41,6 +43,10 @@ def _privacy(directory: Path) -> List[str]:
     return privacy.problems(privacy.read(directory))
 
 
+def _team(directory: Path) -> List[str]:
+    return team.problems(team.read(directory))
+
+
 def _page(directory: Path) -> List[str]:
     return page_content.problems(page_content.read(directory), page_content.template())
 
@@ -52,6 +58,7 @@ CHECKS: List[Tuple[str, Check]] = [
     ("follow-up", _follow_up),
     ("privacy", _privacy),
     ("page", _page),
+    ("team", _team),
 ]
 
 

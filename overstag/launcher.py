@@ -27,6 +27,7 @@ from overstag import content_check, rasa_patches, settings
 from overstag.auth import config
 from overstag.channels import tools
 from overstag.supervisor import Supervisor
+from overstag.team import access
 
 READY_LINE = "Overstag is ready"
 ACTIONS_TOKEN_VARIABLE = "OVERSTAG_ACTIONS_TOKEN"
@@ -165,6 +166,7 @@ def prepare() -> Optional[str]:
         + settings.cluster_problems()
         + config.problems()
         + tools.problems()
+        + access.problems()
     )
     if problems:
         return "\n".join(problems)

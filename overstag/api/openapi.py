@@ -14,6 +14,7 @@ from typing import Any, Dict
 
 from overstag.channels.input_checks import MAX_BODY_BYTES
 from overstag.facts import CATEGORIES, LANGUAGES, MAX_MESSAGE_CHARS
+from overstag.team.schema import TEAM_FIGURES
 
 VERSION = "1.0.0"
 MAX_TEXT = MAX_MESSAGE_CHARS
@@ -319,6 +320,36 @@ def _my_data_paths(unauthorized: Dict[str, Any]) -> Dict[str, Any]:
     }
 
 
+def _team_paths(unauthorized: Dict[str, Any]) -> Dict[str, Any]:
+    return {
+        "/api/v1/team/figures": {
+            "get": {
+                "operationId": "teamFigures",
+                "summary": "The team's weekly figures, small groups hidden",
+                "parameters": [
+                    {
+                        "name": "weeks",
+                        "in": "query",
+                        "required": False,
+                        "description": "How many weeks back, this one included.",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 156},
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "Counts and means, never a person's.",
+                        "content": {
+                            "application/json": {"schema": _ref("TeamFigures")}
+                        },
+                    },
+                    "400": _error("`weeks` is not a whole number from 1 to 156."),
+                    "401": unauthorized,
+                },
+            }
+        }
+    }
+
+
 def document() -> Dict[str, Any]:
     unauthorized = _error("Missing or wrong token (`Authorization: Bearer <token>`).")
     return copy.deepcopy(
@@ -385,6 +416,7 @@ def document() -> Dict[str, Any]:
                     }
                 },
                 **_my_data_paths(unauthorized),
+                **_team_paths(unauthorized),
                 "/api/v1/openapi.json": {
                     "get": {
                         "operationId": "openapi",
@@ -442,6 +474,7 @@ def document() -> Dict[str, Any]:
                     "Error": ERROR,
                     "Export": EXPORT,
                     "Erased": ERASED,
+                    "TeamFigures": TEAM_FIGURES,
                 },
             },
         }

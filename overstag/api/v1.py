@@ -20,7 +20,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from overstag import settings
-from overstag.api import advice, my_data, openapi
+from overstag.api import advice, my_data, openapi, team
 from overstag.channels import input_checks
 from overstag.channels.input_checks import BadInputError
 from overstag.coaching import content
@@ -183,4 +183,5 @@ class AdviceApiInput(InputChannel):
             return response.json(result)
 
         my_data.add_routes(api, error)
+        team.add_routes(api, error, self.authorized)
         return api

@@ -21,6 +21,8 @@ class Identity:
     user_id: str
     display_name: Optional[str] = None
     email: Optional[str] = None
+    # the sign-in's claims made this user a coach (overstag/team/access.py)
+    coach: bool = False
 
 
 class NotAllowedError(PermissionError):
@@ -67,7 +69,12 @@ def of_request(request: Any) -> Optional[Identity]:
     claims = sessions.read(request.cookies.get(sessions.SESSION_COOKIE), "session")
     if not claims or not isinstance(claims.get("sub"), str):
         return None
-    return Identity(claims["sub"], claims.get("name"), claims.get("email"))
+    return Identity(
+        claims["sub"],
+        claims.get("name"),
+        claims.get("email"),
+        claims.get("coach") is True,
+    )
 
 
 def session_cookie(identity: Identity) -> str:
@@ -76,4 +83,6 @@ def session_cookie(identity: Identity) -> str:
         claims["name"] = identity.display_name[:128]
     if identity.email:
         claims["email"] = identity.email[:128]
+    if identity.coach:
+        claims["coach"] = True
     return sessions.sign(claims, config.session_hours() * 3600)

@@ -22,6 +22,7 @@ from joserfc.jwk import KeySet
 from overstag.accounts import ids
 from overstag.auth import config, sessions
 from overstag.auth.identity import Identity, email_allowed
+from overstag.team import access
 
 CALLBACK_PATH = "/webhooks/chat/callback"
 TIMEOUT = 10
@@ -154,7 +155,10 @@ def finish(args: Dict[str, str], login_cookie: Optional[str]) -> Identity:
     name = claims.get("name") if isinstance(claims.get("name"), str) else None
     # the subject is unique per provider; the issuer keeps two providers apart
     return Identity(
-        ids.namespaced("oidc", _issuer_tag(), str(claims["sub"])), name or email, email
+        ids.namespaced("oidc", _issuer_tag(), str(claims["sub"])),
+        name or email,
+        email,
+        coach=access.claims_say_coach(claims),
     )
 
 
