@@ -128,6 +128,8 @@ def stamp_of(headers: Any) -> Optional[int]:
     """The balancer's stamp of a request in epoch ms, or None: HAProxy's
     `%[date(0,ms)]` ("1796296071719") or nginx's `$msec` ("1796296071.719")."""
     value = str(headers.get(STAMP_HEADER) or "")
+    if not value.isascii():  # str.isdigit also takes "²", which int() refuses
+        return None
     whole, dot, millis = value.partition(".")
     if not (whole.isdigit() and len(whole) <= 15):
         return None
