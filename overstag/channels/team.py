@@ -66,6 +66,15 @@ async def team_figures(weeks: int) -> Dict[str, Any]:
     )
 
 
+def coach_weeks(request: Request) -> int:
+    """The weeks a coach asked for; BadInputError (401/403/400) for anyone else or
+    anything else, checked in that order."""
+    problem = coach_check(request)
+    if problem is not None:
+        raise problem
+    return weeks_asked(request)
+
+
 def coach_check(request: Request) -> Optional[BadInputError]:
     """None for a coach; otherwise why not (401 nobody signed in, 403 no coach)."""
     try:
@@ -110,22 +119,16 @@ class TeamViewInput(InputChannel):
 
         @view.route("/figures", methods=["GET"])
         async def figures_json(request: Request) -> HTTPResponse:
-            problem = coach_check(request)
             try:
-                if problem is not None:
-                    raise problem
-                weeks = weeks_asked(request)
+                weeks = coach_weeks(request)
             except BadInputError as refusal:
                 return refused(refusal)
             return response.json(await team_figures(weeks), headers=NO_STORE)
 
         @view.route("/figures.csv", methods=["GET"])
         async def figures_csv(request: Request) -> HTTPResponse:
-            problem = coach_check(request)
             try:
-                if problem is not None:
-                    raise problem
-                weeks = weeks_asked(request)
+                weeks = coach_weeks(request)
             except BadInputError as refusal:
                 return refused(refusal)
             return response.text(
