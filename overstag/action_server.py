@@ -16,6 +16,7 @@ from __future__ import annotations
 import hmac
 import logging
 import os
+import sys
 from typing import Any, List, Optional
 
 from sanic import Sanic, response
@@ -23,6 +24,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from overstag import settings
+from overstag.content_files import ContentError
 
 logger = logging.getLogger(__name__)
 OPEN_PATHS = {"/health"}
@@ -74,10 +76,10 @@ def protect(app: Sanic, secret: str) -> None:
 def create_app() -> Sanic:
     from rasa_sdk.endpoint import create_app as create_sdk_app
 
-    from overstag.nlu import language
+    from overstag import warm_up
 
     # now, not on the first message: it is as fast as the tenth
-    language.warm_up()
+    warm_up.action_server()
     # no browser may call the action server, so no origin is allowed
     app = create_sdk_app("actions", cors_origins=None)
     protect(app, settings.actions_token())
@@ -97,7 +99,10 @@ def main(argv: Optional[List[str]] = None) -> None:
     utils.update_sanic_log_level()
     # its lines carry URLs, and some URLs carry ids
     logging.getLogger("sanic.access").disabled = True
-    app = create_app()
+    try:
+        app = create_app()
+    except ContentError as error:
+        sys.exit(f"The action server did not start: {error}")
     logger.info("Action server listening on http://%s:%s", args.host, args.port)
     app.run(args.host, args.port, workers=1, access_log=False)
 

@@ -144,7 +144,7 @@ def wait_until_ready(supervisor: Supervisor, timeout: float) -> Optional[str]:
         for name, url in list(pending.items()):
             if _answers(url):
                 del pending[name]
-        time.sleep(0.3)
+        time.sleep(0.1)
     return f"not ready after {timeout:.0f} s: {', '.join(pending)}" if pending else None
 
 
@@ -153,14 +153,20 @@ def _interrupt(*_: object) -> None:
     raise KeyboardInterrupt
 
 
-def prepare() -> Optional[str]:
-    """What keeps Overstag from starting, or None once everything is in place."""
-    # refuse to start with any content missing in either language (make check-content)
+def content_problem() -> Optional[str]:
+    """Overstag refuses to start with any content missing in either language
+    (make check-content)."""
     gaps = content_check.gaps()
     if gaps:
         return "Overstag did not start; the content has gaps:\n" + "\n".join(
             f"- {gap}" for gap in gaps
         )
+    return None
+
+
+def prepare() -> Optional[str]:
+    """What keeps Overstag from starting, or None once everything is in place but
+    the content, which `content_problem` checks while the servers load."""
     problems = (
         settings.channel_problems()
         + settings.cluster_problems()
@@ -217,6 +223,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 2
     log_level = "--quiet" if args.quiet else "-v"
     if args.only:
+        problem = content_problem()
+        if problem:
+            print(problem, file=sys.stderr)
+            return 2
         command = commands(args.model, log_level)[args.only]
         os.chdir(settings.ROOT)
         os.execve(command[0], command, child_env())
@@ -226,6 +236,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         supervisor.start()
+        # on a second core while the Rasa server loads its model: about a second
+        # of start-up (issue 17)
+        problem = content_problem()
+        if problem:
+            print(problem, file=sys.stderr)
+            return 2
         problem = wait_until_ready(supervisor, args.timeout)
         if problem:
             print(f"Overstag did not start: {problem}.", file=sys.stderr)

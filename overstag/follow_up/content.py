@@ -175,6 +175,36 @@ def _form_problems(form: Mapping[str, Any]) -> List[str]:
     return found + _choice_problems(form) + reading.problems(form.get("reading"))
 
 
+# what second_person.rewrite reads per language: word lists and word-for-word tables
+SECOND_PERSON = {
+    "en": {"lists": ("subjects", "object_before"), "tables": ("words", "verbs")},
+    "nl": {
+        "lists": ("subjects", "plural_before"),
+        "tables": ("words", "verbs", "inverted"),
+    },
+}
+
+
+def _second_person_problems(email: Mapping[str, Any]) -> List[str]:
+    found: List[str] = []
+    rules = _mapping(email, "second_person")
+    for lang, parts in SECOND_PERSON.items():
+        where = f"email.second_person.{lang}"
+        for key in parts["lists"]:
+            found += word_gaps(_mapping(rules, lang).get(key), f"{where}.{key}")
+        for key in parts["tables"]:
+            table = _mapping(rules, lang).get(key)
+            if not isinstance(table, Mapping) or not table:
+                found.append(f"{where}.{key}: needs word: word pairs")
+                continue
+            found += [
+                f"{where}.{key}.{word}: needs a word to put in its place"
+                for word, other in table.items()
+                if not (is_text(word) and is_text(other))
+            ]
+    return found
+
+
 def _reminder_problems(raw: Mapping[str, Any]) -> List[str]:
     found: List[str] = []
     for status in STATUSES:
@@ -209,6 +239,7 @@ def problems(raw: Mapping[str, Any], concessions: Collection[str]) -> List[str]:
     found += bilingual_gaps(raw)
     found += _form_problems(raw["form"])
     found += missing_texts(raw, OTHER_TEXTS)
+    found += _second_person_problems(raw["email"])
     missing = sorted(set(concessions) - set(raw["agreements"]))
     if missing:
         found.append(f"agreements: no e-mail line for concessions {missing}")

@@ -68,15 +68,20 @@ def test_stop_words_read_from_files_equal_spacys_own():
     assert result == {"en": True, "nl": True}
 
 
-def test_action_server_imports_stay_light():
-    """The modules rasa_sdk imports for `--actions actions`, then a detection, as
-    the action server's first message would do."""
+def test_action_server_imports_stay_light(tmp_path):
+    """The modules rasa_sdk imports for `--actions actions`, what the action server
+    loads at start (overstag.warm_up), then a detection, as its first message would
+    do."""
+    database = f"sqlite:///{tmp_path / 'overstag.db'}"
     result = _run(
         f"""
-        import json, sys
+        import json, os, sys
+        os.environ["OVERSTAG_DATABASE_URL"] = {database!r}
         from rasa_sdk.executor import ActionExecutor
         executor = ActionExecutor()
         executor.register_package("actions")
+        from overstag import warm_up
+        warm_up.action_server()
         import overstag.nlu.language
         detected = overstag.nlu.language.detect("Hij heeft geen tijd")
         loaded = [m for m in {HEAVY!r} if m in sys.modules]
@@ -90,6 +95,7 @@ def test_action_server_imports_stay_light():
     assert result["actions"] > 0, "no actions registered; the check proves nothing"
     assert result["detected"][0] == "nl"
     assert result["loaded"] == []
+    assert (tmp_path / "overstag.db").exists(), "warm_up did not open the database"
 
 
 def test_missing_spacy_is_a_clear_error(monkeypatch):

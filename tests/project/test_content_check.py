@@ -217,3 +217,28 @@ def test_a_bare_no_in_a_word_list_gets_a_hint(scratch):
         "follow-up: form.yes_words.en: True is not a text "
         "(put quotes around yes, no, on and off)"
     ]
+
+
+@pytest.mark.parametrize(
+    "change, gap",
+    [
+        (
+            lambda sp: sp["nl"]["words"].update(zichzelf=None),
+            "email.second_person.nl.words.zichzelf: needs a word to put in its place",
+        ),
+        (
+            # a bare `on` in the list is YAML's True: "her" before "on" went unread
+            lambda sp: sp["en"]["object_before"].append(True),
+            "email.second_person.en.object_before: True is not a text",
+        ),
+        (
+            lambda sp: sp["nl"].pop("inverted"),
+            "email.second_person.nl.inverted: needs word: word pairs",
+        ),
+    ],
+)
+def test_the_tables_that_turn_notes_to_the_candidate_are_checked(scratch, change, gap):
+    tree = copy.deepcopy(TREES["follow_up.yml"])
+    change(tree["email"]["second_person"])
+    found = _check(scratch, {"follow_up.yml": tree})
+    assert any(gap in line for line in found), found
