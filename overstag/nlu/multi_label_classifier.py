@@ -97,6 +97,10 @@ class MultiLabelIntentClassifier(IntentClassifier, GraphComponent):
             "short_message_words": 10,
             "short_second_threshold": 0.5,
             "objection_prefix": "objection_",
+            # "I'd rather not, I don't have time": a plain no that gives a reason is
+            # the reason's objection when that is at least this likely
+            "plain_no_labels": ["deny"],
+            "reason_threshold": 0.35,
             # synthetic combinations per pair (and per triple) of objections
             "combinations_per_pair": 12,
             "combinations_per_triple": 3,
@@ -314,10 +318,13 @@ class MultiLabelIntentClassifier(IntentClassifier, GraphComponent):
         fallback (a low or a close top score) must not take several concerns for
         an unclear one."""
         share = probabilities / max(probabilities.sum(), 1e-9)
-        if heard and len(heard) > 1:
+        leader = labels[int(np.argmax(probabilities))]
+        if heard and (len(heard) > 1 or leader not in heard):
+            # a plain no that gives a reason (see objections) lends the reason its share
+            counted = heard if leader in heard else [*heard, leader]
             index = {label: i for i, label in enumerate(labels)}
-            together = float(sum(share[index[label]] for label in heard))
-            rest = [i for i in np.argsort(-probabilities) if labels[i] not in heard]
+            together = float(sum(share[index[label]] for label in counted))
+            rest = [i for i in np.argsort(-probabilities) if labels[i] not in counted]
             ranking = [{"name": heard[0], "confidence": together}]
             ranking += [
                 {"name": labels[i], "confidence": float(share[i])} for i in rest
@@ -351,7 +358,15 @@ class MultiLabelIntentClassifier(IntentClassifier, GraphComponent):
         order = np.argsort(-probabilities)
         best = labels[order[0]]
         if not best.startswith(prefix) and probabilities[order[0]] >= 0.5:
-            return []
+            if best not in self.config["plain_no_labels"]:
+                return []
+            reasons = [
+                labels[i]
+                for i in order
+                if labels[i].startswith(prefix)
+                and probabilities[i] >= self.config["reason_threshold"]
+            ]
+            return reasons[:MAX_OBJECTIONS]
         # the likeliest label, when an objection, is heard however unsure: it is
         # the intent, and `objections` never contradicts the intent
         heard = [

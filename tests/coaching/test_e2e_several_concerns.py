@@ -95,3 +95,34 @@ def test_vague_hesitation_gets_an_open_question(servers):
     material = content.load()
     replies = servers.say("vague-nl", "hij twijfelt nog een beetje")
     assert texts(replies) in material.replies["clarify_open"]["nl"]
+
+
+def _parse(servers, text):
+    request = urllib.request.Request(
+        f"{servers.base}/model/parse?token={servers.token}",
+        data=json.dumps({"text": text}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as answer:
+        return json.loads(answer.read())
+
+
+@pytest.mark.parametrize(
+    "text, objection",
+    [
+        ("I'd rather not, I don't have time", "objection_time"),
+        ("liever niet, ik heb het te druk", "objection_time"),
+        ("no, I don't want my photo in it", "objection_privacy"),
+    ],
+)
+def test_a_no_that_gives_a_reason_is_the_reasons_objection(servers, text, objection):
+    # the model alone takes "I'd rather not" for a plain no (deny) and the two
+    # were close enough for Rasa's fallback to ask what was meant
+    parsed = _parse(servers, text)
+    assert parsed["objections"][:1] == [objection]
+    assert parsed["intent"]["name"] == objection
+
+
+def test_a_plain_no_is_still_no(servers):
+    parsed = _parse(servers, "no thanks")
+    assert parsed["intent"]["name"] == "deny" and parsed["objections"] == []

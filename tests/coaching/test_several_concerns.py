@@ -53,6 +53,23 @@ def test_none_below_the_threshold_or_when_something_else_wins():
     assert decoder().objections(LABELS, unsure) == ["objection_time"]
 
 
+def test_a_plain_no_with_a_likely_reason_is_that_reasons_objection():
+    labels = sorted([*LABELS, "deny"])
+    odds = {label: 0.02 for label in labels}
+    reason = np.array(
+        [{**odds, "deny": 0.56, "objection_time": 0.5}[x] for x in labels]
+    )
+    heard = decoder().objections(labels, reason)
+    assert heard == ["objection_time"]
+    ranking = decoder().rank(labels, reason, heard)
+    assert ranking[0]["name"] == "objection_time"
+    assert ranking[0]["confidence"] > 0.8  # the no's share: no fallback to asking
+    unlikely = np.array(
+        [{**odds, "deny": 0.8, "objection_time": 0.2}[x] for x in labels]
+    )
+    assert decoder().objections(labels, unlikely) == []
+
+
 def test_combinations_are_learned_for_every_pair_and_triple():
     import scipy.sparse as sp
 
