@@ -203,6 +203,11 @@ def ready_message() -> str:
     )
 
 
+def _refuse(problem: str) -> int:
+    print(problem, file=sys.stderr)
+    return 2
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", default=str(settings.ROOT / "models"))
@@ -219,14 +224,12 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     problem = prepare()
     if problem:
-        print(problem, file=sys.stderr)
-        return 2
+        return _refuse(problem)
     log_level = "--quiet" if args.quiet else "-v"
     if args.only:
         problem = content_problem()
         if problem:
-            print(problem, file=sys.stderr)
-            return 2
+            return _refuse(problem)
         command = commands(args.model, log_level)[args.only]
         os.chdir(settings.ROOT)
         os.execve(command[0], command, child_env())
@@ -240,8 +243,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         # of start-up (issue 17)
         problem = content_problem()
         if problem:
-            print(problem, file=sys.stderr)
-            return 2
+            return _refuse(problem)
         problem = wait_until_ready(supervisor, args.timeout)
         if problem:
             print(f"Overstag did not start: {problem}.", file=sys.stderr)
