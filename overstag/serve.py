@@ -9,7 +9,8 @@ as optional). Rasa's per-reply schema rebuild is replaced
 turn's events, not the whole conversation (action_payload.py). A turn the
 action server could not answer is not stored, and a retried message is stored once
 (overstag/rasa_patches/turn_guard.py); a database error becomes a 503, not an
-exit (overstag/rasa_patches/tracker_store.py). The API token is read from
+exit (overstag/rasa_patches/tracker_store.py); the store is read once at start
+(warm_start.py), so the first message does not wait for its first queries. The API token is read from
 OVERSTAG_API_TOKEN (or var/api-token), never from the command line, where every
 local user can read it. The launcher runs plain `python -m rasa` instead when
 OVERSTAG_STOCK_RASA=1 (the benchmark's baseline).
@@ -49,6 +50,7 @@ def main(argv: Optional[List[str]] = None) -> None:
             history,
             tracker_store,
             turn_guard,
+            warm_start,
         )
 
         action_validation.install()
@@ -56,6 +58,7 @@ def main(argv: Optional[List[str]] = None) -> None:
         history.install()
         tracker_store.fail_loud()
         turn_guard.install()
+        warm_start.install()
     # sanic's access lines carry URLs, and Rasa's API takes its token in the URL
     logging.getLogger("sanic.access").disabled = True
     from rasa.__main__ import main as rasa_main

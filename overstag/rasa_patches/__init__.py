@@ -58,6 +58,8 @@ PRIVATE_APIS: Tuple[Tuple[str, str], ...] = (
     ("rasa.core.processor", "MessageProcessor.execute_action"),
     ("rasa.core.processor", "MessageProcessor.save_tracker"),
     ("rasa.core.policies.policy", "PolicyPrediction.for_action_name"),
+    # warm_start: the tracker store read once when the agent has loaded
+    ("rasa.core.run", "load_agent_on_start"),
     # channels/slack.py: Rasa's message checks, reused
     ("rasa.core.channels.slack", "SlackInput._is_user_message"),
     ("rasa.core.channels.slack", "SlackInput._sanitize_user_message"),

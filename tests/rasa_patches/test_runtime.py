@@ -144,3 +144,33 @@ def test_running_server_has_no_tensorflow_loaded(servers):
     assert "libtensorflow" not in maps and "xla_extension" not in maps
     # the maps are real: the classifier's libraries are there
     assert "sklearn" in maps or "scipy" in maps
+
+
+async def test_the_warm_start_reads_the_store_and_writes_nothing(two_servers_stores):
+    from types import SimpleNamespace
+
+    import sqlalchemy as sa
+
+    from overstag.rasa_patches import warm_start
+
+    store, _, _ = two_servers_stores
+    compiled = store.engine._compiled_cache
+    before = len(compiled)
+    await warm_start._read_nobody(SimpleNamespace(tracker_store=store))
+    # the reading queries are compiled, ready for the first message
+    assert len(compiled) > before
+    with store.engine.connect() as connection:
+        rows = connection.execute(sa.text("SELECT count(*) FROM events")).scalar()
+    assert rows == 0
+
+
+async def test_a_store_that_cannot_be_read_at_start_does_not_stop_the_server():
+    from types import SimpleNamespace
+
+    from overstag.rasa_patches import warm_start
+
+    class Down:
+        async def retrieve(self, sender_id):
+            raise ConnectionError("no database")
+
+    await warm_start._read_nobody(SimpleNamespace(tracker_store=Down()))
