@@ -12,8 +12,8 @@ action server could not answer is not stored, and a retried message is stored on
 exit (overstag/rasa_patches/tracker_store.py); the store is read once at start
 (warm_start.py), so the first message does not wait for its first queries. The
 API token is read from OVERSTAG_API_TOKEN (or var/api-token), never from the
-command line, where every local user can read it. The launcher runs plain `python -m rasa` instead when
-OVERSTAG_STOCK_RASA=1 (the benchmark's baseline).
+command line, where every local user can read it. The launcher runs plain
+`python -m rasa` instead when OVERSTAG_STOCK_RASA=1 (the benchmark's baseline).
 """
 
 from __future__ import annotations
