@@ -148,7 +148,7 @@ class Server:
         if not ready.wait(timeout):
             self.stop()
             raise RuntimeError(f"{self.model.name} did not start")
-        return round(time.monotonic() - started, 1)
+        return round(time.monotonic() - started, 2)
 
     def rasa_pid(self) -> Optional[int]:
         for task in Path(f"/proc/{self.process.pid}/task").iterdir():
@@ -281,7 +281,7 @@ def measure(
     result["start_s"] = server.start()
     try:
         first = server.say(f"warmup-{name}", MESSAGES[0])
-        result["first_answer_s"] = round(result["start_s"] + first, 1)
+        result["first_answer_s"] = round(result["start_s"] + first, 2)
         # the first answer's own time against a later one's: nothing heavy waits
         # for the first message
         result["first_turn_ms"] = round(first * 1000, 1)
