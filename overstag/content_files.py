@@ -116,6 +116,17 @@ def word_gaps(words: Any, path: str) -> List[str]:
     return [not_a_text(word, path) for word in words if not is_text(word)]
 
 
+def pair_gaps(table: Any, path: str, allow_empty: bool = False) -> List[str]:
+    """A mapping of words to the words put in their place, each a text."""
+    if not isinstance(table, dict) or not (table or allow_empty):
+        return [f"{path}: needs word: word pairs"]
+    return [
+        f"{path}.{word}: needs a word to put in its place"
+        for word, other in table.items()
+        if not (is_text(word) and is_text(other))
+    ]
+
+
 def refuse_gaps(kind: str, gaps: List[str]) -> None:
     if gaps:
         raise ContentError(f"Incomplete {kind} content:\n- " + "\n- ".join(gaps))

@@ -18,6 +18,7 @@ from overstag.content_files import (
     bilingual_gaps,
     is_text,
     missing_texts,
+    pair_gaps,
     read_yaml,
     refuse_gaps,
     word_gaps,
@@ -193,15 +194,7 @@ def _second_person_problems(email: Mapping[str, Any]) -> List[str]:
         for key in parts["lists"]:
             found += word_gaps(_mapping(rules, lang).get(key), f"{where}.{key}")
         for key in parts["tables"]:
-            table = _mapping(rules, lang).get(key)
-            if not isinstance(table, Mapping) or not table:
-                found.append(f"{where}.{key}: needs word: word pairs")
-                continue
-            found += [
-                f"{where}.{key}.{word}: needs a word to put in its place"
-                for word, other in table.items()
-                if not (is_text(word) and is_text(other))
-            ]
+            found += pair_gaps(_mapping(rules, lang).get(key), f"{where}.{key}")
     return found
 
 

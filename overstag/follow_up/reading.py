@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Dict, FrozenSet, List, Mapping, Pattern, Sequence, Tuple
 
-from overstag.content_files import is_text, word_gaps
+from overstag.content_files import is_text, pair_gaps, word_gaps
 from overstag.facts import LANGUAGES
 
 # what each entry of form.reading must be: a list of words, or words with numbers
@@ -142,9 +142,9 @@ def problems(section: Any) -> List[str]:
                 found += word_gaps(words, f"{path}.{key}.{lang}")
     found += _numbers(section.get("numbers"), "form.reading.numbers")
     found += _numbers(duration.get("phrases"), "form.reading.duration.phrases")
-    diminutives = duration.get("diminutives") or {}
-    if not isinstance(diminutives, dict) or not all(
-        is_text(k) and is_text(v) for k, v in diminutives.items()
-    ):
-        found.append("form.reading.duration.diminutives: needs word: word pairs")
+    found += pair_gaps(
+        duration.get("diminutives") or {},
+        "form.reading.duration.diminutives",
+        allow_empty=True,
+    )
     return found
