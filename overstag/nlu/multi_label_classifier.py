@@ -313,15 +313,16 @@ class MultiLabelIntentClassifier(IntentClassifier, GraphComponent):
     ) -> List[Dict[str, Any]]:
         """Intent ranking with confidences that sum to one; a known pair comes first.
 
-        When several objections are heard, the likeliest leads with their
-        combined share: the message is clearly about objections, and Rasa's
-        fallback (a low or a close top score) must not take several concerns for
-        an unclear one."""
+        When several objections are heard, or a plain no with its reason, the
+        likeliest objection leads with their combined share: the message is
+        clearly about objections, and Rasa's fallback (a low or a close top score)
+        must not take several concerns for an unclear one."""
         share = probabilities / max(probabilities.sum(), 1e-9)
         leader = labels[int(np.argmax(probabilities))]
-        if heard and (len(heard) > 1 or leader not in heard):
-            # a plain no that gives a reason (see objections) lends the reason its share
-            counted = heard if leader in heard else [*heard, leader]
+        # a plain no that gives a reason (see objections) lends the reason its share
+        lending = bool(heard) and leader in self.config["plain_no_labels"]
+        if heard and (len(heard) > 1 or lending):
+            counted = [*heard, leader] if lending else heard
             index = {label: i for i, label in enumerate(labels)}
             together = float(sum(share[index[label]] for label in counted))
             rest = [i for i in np.argsort(-probabilities) if labels[i] not in counted]
