@@ -1,8 +1,8 @@
 """The Rasa server's first-use work done at start, not on the first message.
 
 Once the agent is loaded, a conversation nobody has is read from the tracker
-store: the first connection and the first compilation of its queries (about
-10 ms each for reading and for storing a turn) then no longer wait for a user.
+store: the first compilation of its reading queries (measured: the first
+message's tracker read took 10 ms, a later one 4 ms) then waits for no user.
 Nothing is written.
 """
 
@@ -20,9 +20,13 @@ async def _read_nobody(agent: Any) -> None:
     store = getattr(agent, "tracker_store", None)
     if store is None:
         return
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from overstag.rasa_patches.tracker_store import StorageUnavailableError
+
     try:
         await store.retrieve(f"overstag-warm-up-{secrets.token_hex(8)}")
-    except Exception as error:
+    except (StorageUnavailableError, SQLAlchemyError) as error:
         # a database that is down at start is no reason not to serve: every turn
         # reads it again (and answers 503 while it is down)
         kind = type(error).__name__

@@ -38,14 +38,18 @@ def test_three_concerns_are_each_named(servers, lang):
         assert material.label(category, lang) in reply, (category, reply[:400])
 
 
-def test_parse_results_carry_objections(servers):
+def _parse(servers, text):
     request = urllib.request.Request(
         f"{servers.base}/model/parse?token={servers.token}",
-        data=json.dumps({"text": THREE["en"][0]}).encode(),
+        data=json.dumps({"text": text}).encode(),
         headers={"Content-Type": "application/json"},
     )
     with urllib.request.urlopen(request, timeout=60) as answer:
-        parsed = json.loads(answer.read())
+        return json.loads(answer.read())
+
+
+def test_parse_results_carry_objections(servers):
+    parsed = _parse(servers, THREE["en"][0])
     assert sorted(parsed["objections"]) == sorted(THREE["en"][1])
     assert parsed["intent"]["name"] == parsed["objections"][0]
     request = urllib.request.Request(
@@ -95,16 +99,6 @@ def test_vague_hesitation_gets_an_open_question(servers):
     material = content.load()
     replies = servers.say("vague-nl", "hij twijfelt nog een beetje")
     assert texts(replies) in material.replies["clarify_open"]["nl"]
-
-
-def _parse(servers, text):
-    request = urllib.request.Request(
-        f"{servers.base}/model/parse?token={servers.token}",
-        data=json.dumps({"text": text}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=60) as answer:
-        return json.loads(answer.read())
 
 
 @pytest.mark.parametrize(

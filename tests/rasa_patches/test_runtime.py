@@ -168,9 +168,10 @@ async def test_a_store_that_cannot_be_read_at_start_does_not_stop_the_server():
     from types import SimpleNamespace
 
     from overstag.rasa_patches import warm_start
+    from overstag.rasa_patches.tracker_store import StorageUnavailableError
 
     class Down:
         async def retrieve(self, sender_id):
-            raise ConnectionError("no database")
+            raise StorageUnavailableError("The conversation store failed.")
 
     await warm_start._read_nobody(SimpleNamespace(tracker_store=Down()))
