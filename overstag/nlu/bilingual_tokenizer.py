@@ -18,7 +18,7 @@ from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from overstag.nlu import language
+from overstag.nlu import clauses, language
 from overstag.nlu.lemmas import LookupLemmatizer
 
 LANGUAGE_KEY = "language"
@@ -72,7 +72,11 @@ class BilingualSpacyTokenizer(Tokenizer):
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:
         text = message.get(attribute)
         code: Optional[str] = None
-        if attribute == TEXT:
+        cut_from = clauses.parent(message)
+        if attribute == TEXT and cut_from is not None:
+            # a clause is in its message's language: a few words tell too little
+            code = (cut_from.get(LANGUAGE_KEY) or {}).get("code")
+        elif attribute == TEXT:
             code, confidence = language.detect(text)
             message.set(
                 LANGUAGE_KEY,

@@ -13,7 +13,13 @@ adds synthetic combinations: the summed word counts of two (and three) single
 objection examples of different categories, labelled with all of them, so that no
 objection's model learns to count another objection's words against it. Which
 combinations exist is never listed anywhere: every one of the 36 pairs and 84
-triples is learned the same way.
+triples is learned the same way. Which examples are added up is a random draw that
+alone moved the held-out figures by up to 0.03, so models are trained on several
+draws and their weights averaged (`combination_draws`).
+
+The clauses of a longer message (overstag.nlu.clauses) reach the classifier as
+messages of their own, right after their message: a concern a clause voices
+clearly joins the message's `objections`, and the clauses are dropped.
 
 The parse result carries `objections`: every objection whose own probability
 reaches `objection_threshold`, likeliest first, at most three, and empty when the
@@ -46,11 +52,16 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from overstag.facts import MAX_OBJECTIONS, OBJECTIONS_KEY, PAIR_SEPARATOR
+from overstag.nlu import clauses
 from overstag.nlu.intent_views import PROBABILITIES
 
 logger = logging.getLogger(__name__)
 WEIGHTS = "weights.npz"
 LABELS = "labels.json"
+
+
+def _words(message: Message) -> int:
+    return len((message.get(TEXT) or "").split())
 
 
 def _block_widths(message: Message) -> List[int]:
@@ -104,6 +115,8 @@ class MultiLabelIntentClassifier(IntentClassifier, GraphComponent):
             # synthetic combinations per pair (and per triple) of objections
             "combinations_per_pair": 12,
             "combinations_per_triple": 3,
+            # models trained on that many draws of them, their weights averaged
+            "combination_draws": 3,
             "ranking_length": 10,
             "random_seed": 42,
             # one model per mode, each blind to the other mode's labels (prefix
@@ -111,6 +124,12 @@ class MultiLabelIntentClassifier(IntentClassifier, GraphComponent):
             "label_groups": {"coach": "move_", "rehearse": "objection_"},
             # l2 normalisation per featurizer (word, char) rather than over all
             "block_norm": True,
+            # a concern one clause of the message (overstag.nlu.clauses) gives at
+            # least this probability is heard too; None: the whole message only
+            "clause_threshold": 0.6,
+            # a message of one clause (none to cut) is held to the short message's
+            # bar for a second concern: one clause seldom voices two
+            "one_clause_is_short": True,
         }
 
     def __init__(
@@ -149,18 +168,38 @@ class MultiLabelIntentClassifier(IntentClassifier, GraphComponent):
         self.pairs = {e.get(INTENT) for e in examples if split in e.get(INTENT)}
         counts = _features(examples)
         self.blocks = np.array(_block_widths(examples[0]), dtype=np.int64)
-        extra_counts, extra_names = self._combinations(counts, names)
-        counts = sp.vstack([counts, extra_counts]).tocsr()
-        names = names + extra_names
-        self.idf = TfidfTransformer(sublinear_tf=True).fit(counts).idf_
-        x = self._weigh(counts)
-        for group, excluded in self.config["label_groups"].items():
-            rows = [
-                i
-                for i, n in enumerate(names)
-                if not any(part.startswith(excluded) for part in n)
-            ]
-            self.models[group] = self._fit(x[rows], [names[i] for i in rows])
+        # the synthetic combinations are a sample: the weights of models trained
+        # on several samples are averaged, so that no one draw decides
+        draws = [
+            self._combinations(counts, names, self.config["random_seed"] + n)
+            for n in range(self.config["combination_draws"])
+        ]
+        self.idf = (
+            TfidfTransformer(sublinear_tf=True)
+            .fit(sp.vstack([counts, draws[0][0]]).tocsr())
+            .idf_
+        )
+        fits: Dict[str, List[Dict[str, Any]]] = {}
+        for extra_counts, extra_names in draws:
+            x = self._weigh(sp.vstack([counts, extra_counts]).tocsr())
+            every = names + extra_names
+            for group, excluded in self.config["label_groups"].items():
+                rows = [
+                    i
+                    for i, n in enumerate(every)
+                    if not any(part.startswith(excluded) for part in n)
+                ]
+                fits.setdefault(group, []).append(
+                    self._fit(x[rows], [every[i] for i in rows])
+                )
+        self.models = {
+            group: {
+                "labels": models[0]["labels"],
+                "coef": np.mean([m["coef"] for m in models], axis=0),
+                "intercept": np.mean([m["intercept"] for m in models], axis=0),
+            }
+            for group, models in fits.items()
+        }
         self.persist()
         return self._resource
 
@@ -176,7 +215,7 @@ class MultiLabelIntentClassifier(IntentClassifier, GraphComponent):
         return labels
 
     def _combinations(
-        self, counts: sp.csr_matrix, names: List[List[str]]
+        self, counts: sp.csr_matrix, names: List[List[str]], seed: int
     ) -> Tuple[sp.csr_matrix, List[List[str]]]:
         """Word counts of two or three single-objection examples added up, labelled
         with all their objections: every combination, none listed."""
@@ -186,7 +225,7 @@ class MultiLabelIntentClassifier(IntentClassifier, GraphComponent):
             if len(labels) == 1 and labels[0].startswith(prefix):
                 by_label.setdefault(labels[0], []).append(row)
         categories = sorted(by_label)
-        rng = np.random.default_rng(self.config["random_seed"])
+        rng = np.random.default_rng(seed)
         rows, combined = [], []
         for size, per in (
             (2, self.config["combinations_per_pair"]),
@@ -318,11 +357,13 @@ class MultiLabelIntentClassifier(IntentClassifier, GraphComponent):
         clearly about objections, and Rasa's fallback (a low or a close top score)
         must not take several concerns for an unclear one."""
         share = probabilities / max(probabilities.sum(), 1e-9)
-        leader = labels[int(np.argmax(probabilities))]
-        # a plain no that gives a reason (see objections) lends the reason its share
-        lending = bool(heard) and leader in self.config["plain_no_labels"]
+        # a plain no that gives a reason (see objections) lends the reason its
+        # share, whether the no or the reason is the likelier
+        top_two = [labels[i] for i in np.argsort(-probabilities)[:2]]
+        no = next((x for x in top_two if x in self.config["plain_no_labels"]), None)
+        lending = bool(heard) and no is not None
         if heard and (len(heard) > 1 or lending):
-            counted = [*heard, leader] if lending else heard
+            counted = [*heard, no] if lending else heard
             index = {label: i for i, label in enumerate(labels)}
             together = float(sum(share[index[label]] for label in counted))
             rest = [i for i in np.argsort(-probabilities) if labels[i] not in counted]
@@ -381,6 +422,31 @@ class MultiLabelIntentClassifier(IntentClassifier, GraphComponent):
             heard = heard[:1] + [i for i in heard[1:] if probabilities[i] >= bar]
         return [labels[i] for i in heard[:MAX_OBJECTIONS]]
 
+    def _with_clauses(
+        self,
+        heard: List[str],
+        labels: List[str],
+        clauses: List[Tuple[np.ndarray, int]],
+    ) -> List[str]:
+        """`heard` plus the concerns a single clause voices clearly (its own
+        probability at least `clause_threshold`): in the whole message's counts a
+        strong concern can hide a second one said in passing. Only a message
+        already heard as an objection gains any."""
+        threshold = self.config["clause_threshold"]
+        if not heard or threshold is None or not clauses:
+            return heard
+        index = {label: i for i, label in enumerate(labels)}
+        heard = list(heard)
+        for probabilities, words in clauses:
+            for label in self.objections(labels, probabilities, words):
+                if (
+                    label not in heard
+                    and probabilities[index[label]] >= threshold
+                    and len(heard) < MAX_OBJECTIONS
+                ):
+                    heard.append(label)
+        return heard
+
     @staticmethod
     def _weights(model: Dict[str, Any]) -> np.ndarray:
         # sparse @ a transposed view copies the whole matrix on every call (most of
@@ -398,10 +464,28 @@ class MultiLabelIntentClassifier(IntentClassifier, GraphComponent):
             for g, m in self.models.items()
         }
         main = next(iter(self.models))
+        labels = self.models[main]["labels"]
+        # the clauses that follow a message (overstag.nlu.clauses), by message
+        of_message: Dict[int, List[Tuple[np.ndarray, int]]] = {}
         for row, message in enumerate(messages):
-            labels, probabilities = self.models[main]["labels"], per_group[main][row]
-            words = len((message.get(TEXT) or "").split())
-            heard = self.objections(labels, probabilities, words)
+            cut_from = clauses.parent(message)
+            if cut_from is not None:
+                of_message.setdefault(id(cut_from), []).append(
+                    (per_group[main][row], _words(message))
+                )
+        kept = []
+        for row, message in enumerate(messages):
+            if clauses.parent(message) is not None:
+                continue
+            kept.append(message)
+            probabilities = per_group[main][row]
+            cut = of_message.get(id(message), [])
+            words = _words(message)
+            if not cut and self.config["one_clause_is_short"]:
+                words = min(words, self.config["short_message_words"] - 1)
+            heard = self._with_clauses(
+                self.objections(labels, probabilities, words), labels, cut
+            )
             ranking = self.rank(labels, probabilities, heard)
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
@@ -422,7 +506,7 @@ class MultiLabelIntentClassifier(IntentClassifier, GraphComponent):
                 },
                 add_to_output=True,
             )
-        return messages
+        return kept
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         self.process(training_data.training_examples)

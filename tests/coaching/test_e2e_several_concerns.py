@@ -61,6 +61,27 @@ def test_parse_results_carry_objections(servers):
         assert json.loads(answer.read())["objections"] == []
 
 
+@pytest.mark.parametrize(
+    "text, concerns",
+    [
+        (
+            "He is still grieving. And he has no time before the autumn anyway.",
+            {"objection_sensitive_topic", "objection_time"},
+        ),
+        (
+            "Ik wil de tekst eerst zien. Daarnaast moet mijn directeur akkoord geven.",
+            {"objection_control", "objection_approval"},
+        ),
+    ],
+)
+def test_a_concern_said_in_a_clause_of_its_own_is_heard(servers, text, concerns):
+    # the whole message's counts alone hear one of the two (overstag.nlu.clauses)
+    parsed = _parse(servers, text)
+    assert set(parsed["objections"]) == concerns
+    assert parsed["text"] == text
+    assert not any("clause" in key for key in parsed)
+
+
 def test_a_chosen_language_holds_and_quotes_do_not_decide(servers):
     material = content.load()
     sender = "sticky-language"

@@ -64,6 +64,13 @@ def test_a_plain_no_with_a_likely_reason_is_that_reasons_objection():
     ranking = decoder().rank(labels, reason, heard)
     assert ranking[0]["name"] == "objection_time"
     assert ranking[0]["confidence"] > 0.8  # the no's share: no fallback to asking
+    # the reason a little likelier than the no: still one clear objection
+    close = np.array(
+        [{**odds, "deny": 0.44, "objection_time": 0.48}[x] for x in labels]
+    )
+    heard = decoder().objections(labels, close)
+    assert heard == ["objection_time"]
+    assert decoder().rank(labels, close, heard)[0]["confidence"] > 0.8
     unlikely = np.array(
         [{**odds, "deny": 0.8, "objection_time": 0.2}[x] for x in labels]
     )
@@ -78,7 +85,7 @@ def test_combinations_are_learned_for_every_pair_and_triple():
     model = MultiLabelIntentClassifier(
         {"combinations_per_pair": 2, "combinations_per_triple": 1}, None, None
     )
-    extra, labels = model._combinations(counts, names)
+    extra, labels = model._combinations(counts, names, 42)
     kinds = {tuple(sorted(n)) for n in labels}
     assert len(kinds) == 36 + 84  # C(9,2) + C(9,3)
     # each synthetic row holds exactly the words of the examples it combines
