@@ -53,7 +53,7 @@ class ClauseSplitter(GraphComponent):
                 "bovendien",
                 "daarnaast",
                 "trouwens",
-            ],  # fmt: skip
+            ],
             # shorter pieces ("and he") are left to the whole message
             "min_words": 2,
             "max_clauses": 6,
