@@ -357,22 +357,22 @@ class MultiLabelIntentClassifier(IntentClassifier, GraphComponent):
         clearly about objections, and Rasa's fallback (a low or a close top score)
         must not take several concerns for an unclear one."""
         share = probabilities / max(probabilities.sum(), 1e-9)
+        order = np.argsort(-probabilities)
         # a plain no that gives a reason (see objections) lends the reason its
         # share, whether the no or the reason is the likelier
-        top_two = [labels[i] for i in np.argsort(-probabilities)[:2]]
+        top_two = [labels[i] for i in order[:2]]
         no = next((x for x in top_two if x in self.config["plain_no_labels"]), None)
         lending = bool(heard) and no is not None
         if heard and (len(heard) > 1 or lending):
             counted = [*heard, no] if lending else heard
             index = {label: i for i, label in enumerate(labels)}
             together = float(sum(share[index[label]] for label in counted))
-            rest = [i for i in np.argsort(-probabilities) if labels[i] not in counted]
+            rest = [i for i in order if labels[i] not in counted]
             ranking = [{"name": heard[0], "confidence": together}]
             ranking += [
                 {"name": labels[i], "confidence": float(share[i])} for i in rest
             ]
             return ranking[: self.config["ranking_length"]]
-        order = np.argsort(-probabilities)
         first, second = order[0], order[1]
         pair = self.config["split_symbol"].join(sorted((labels[first], labels[second])))
         ranking = []
@@ -388,7 +388,11 @@ class MultiLabelIntentClassifier(IntentClassifier, GraphComponent):
         return ranking[: self.config["ranking_length"]]
 
     def objections(
-        self, labels: List[str], probabilities: np.ndarray, words: int = 100
+        self,
+        labels: List[str],
+        probabilities: np.ndarray,
+        words: int = 100,
+        one_clause: bool = False,
     ) -> List[str]:
         """Every objection heard, likeliest first; none when something else (a
         greeting, a question about the tool) is clearly what the message is.
@@ -417,7 +421,9 @@ class MultiLabelIntentClassifier(IntentClassifier, GraphComponent):
             if labels[i].startswith(prefix)
             and (n == 0 or probabilities[i] >= self.config["objection_threshold"])
         ]
-        if words < self.config["short_message_words"]:
+        if words < self.config["short_message_words"] or (
+            one_clause and self.config["one_clause_is_short"]
+        ):
             bar = self.config["short_second_threshold"]
             heard = heard[:1] + [i for i in heard[1:] if probabilities[i] >= bar]
         return [labels[i] for i in heard[:MAX_OBJECTIONS]]
@@ -426,18 +432,18 @@ class MultiLabelIntentClassifier(IntentClassifier, GraphComponent):
         self,
         heard: List[str],
         labels: List[str],
-        clauses: List[Tuple[np.ndarray, int]],
+        cut: List[Tuple[np.ndarray, int]],
     ) -> List[str]:
         """`heard` plus the concerns a single clause voices clearly (its own
         probability at least `clause_threshold`): in the whole message's counts a
         strong concern can hide a second one said in passing. Only a message
         already heard as an objection gains any."""
         threshold = self.config["clause_threshold"]
-        if not heard or threshold is None or not clauses:
+        if not heard or threshold is None or not cut:
             return heard
         index = {label: i for i, label in enumerate(labels)}
         heard = list(heard)
-        for probabilities, words in clauses:
+        for probabilities, words in cut:
             for label in self.objections(labels, probabilities, words):
                 if (
                     label not in heard
@@ -457,7 +463,7 @@ class MultiLabelIntentClassifier(IntentClassifier, GraphComponent):
 
     def process(self, messages: List[Message]) -> List[Message]:
         if not self.models or not messages:
-            return messages
+            return [m for m in messages if clauses.parent(m) is None]
         x = self._tfidf(messages)
         per_group = {
             g: 1.0 / (1.0 + np.exp(-(x @ self._weights(m) + m["intercept"])))
@@ -480,11 +486,12 @@ class MultiLabelIntentClassifier(IntentClassifier, GraphComponent):
             kept.append(message)
             probabilities = per_group[main][row]
             cut = of_message.get(id(message), [])
-            words = _words(message)
-            if not cut and self.config["one_clause_is_short"]:
-                words = min(words, self.config["short_message_words"] - 1)
             heard = self._with_clauses(
-                self.objections(labels, probabilities, words), labels, cut
+                self.objections(
+                    labels, probabilities, _words(message), one_clause=not cut
+                ),
+                labels,
+                cut,
             )
             ranking = self.rank(labels, probabilities, heard)
             message.set(INTENT, ranking[0], add_to_output=True)

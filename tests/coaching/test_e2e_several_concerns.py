@@ -69,8 +69,8 @@ def test_parse_results_carry_objections(servers):
             {"objection_sensitive_topic", "objection_time"},
         ),
         (
-            "Ik wil de tekst eerst zien. Daarnaast moet mijn directeur akkoord geven.",
-            {"objection_control", "objection_approval"},
+            "Ik ben geen prater. Daarnaast moet mijn chef eerst akkoord geven.",
+            {"objection_format", "objection_approval"},
         ),
     ],
 )

@@ -177,3 +177,12 @@ def test_a_short_message_needs_a_surer_second_concern():
     ]
     surer = probabilities(objection_time=0.9, objection_modesty=0.6)
     assert len(decoder().objections(LABELS, surer, words=5)) == 2
+
+
+def test_a_long_message_of_one_clause_needs_a_surer_second_concern_too():
+    two = probabilities(objection_time=0.9, objection_modesty=0.4)
+    assert decoder().objections(LABELS, two, words=20, one_clause=True) == [
+        "objection_time"
+    ]
+    off = MultiLabelIntentClassifier({"one_clause_is_short": False}, None, None)
+    assert len(off.objections(LABELS, two, words=20, one_clause=True)) == 2
