@@ -9,8 +9,9 @@ as optional). Rasa's per-reply schema rebuild is replaced
 turn's events, not the whole conversation (action_payload.py). A turn the
 action server could not answer is not stored, and a retried message is stored once
 (overstag/rasa_patches/turn_guard.py); a database error becomes a 503, not an
-exit (overstag/rasa_patches/tracker_store.py); the store is read once at start
-(warm_start.py), so the first message does not wait for its first queries. The
+exit (overstag/rasa_patches/tracker_store.py); the store is read and one message
+goes through the turn in memory at start (warm_start.py), so the first message
+does not wait for first-use work. The
 API token is read from OVERSTAG_API_TOKEN (or var/api-token), never from the
 command line, where every local user can read it. The launcher runs plain
 `python -m rasa` instead when OVERSTAG_STOCK_RASA=1 (the benchmark's baseline).

@@ -175,3 +175,44 @@ async def test_a_store_that_cannot_be_read_at_start_does_not_stop_the_server():
             raise StorageUnavailableError("The conversation store failed.")
 
     await warm_start._read_nobody(SimpleNamespace(tracker_store=Down()))
+
+
+async def test_the_warm_up_turn_runs_the_model_in_memory_and_writes_nothing(agent):
+    from overstag.rasa_patches import warm_start
+
+    processor = agent.processor
+    predicted = []
+    predict = processor._predict_next_with_tracker
+
+    def recording(tracker):
+        prediction = predict(tracker)
+        predicted.append((tracker, prediction))
+        return prediction
+
+    processor._predict_next_with_tracker = recording
+    try:
+        await warm_start._turn_in_memory(agent)
+    finally:
+        del processor._predict_next_with_tracker
+    [(tracker, prediction)] = predicted
+    # the real pipeline heard both clauses of the warm-up message
+    heard = tracker.latest_message.parse_data["objections"]
+    assert set(heard) == {"objection_time", "objection_control"}
+    assert prediction.max_confidence > 0
+    assert list(await agent.tracker_store.keys()) == []
+
+
+def test_the_heap_loaded_at_start_is_frozen():
+    import subprocess
+    import sys
+
+    script = (
+        "import gc; from overstag import warm_up; "
+        "before = gc.get_freeze_count(); warm_up.freeze_heap(); "
+        "print(before, gc.get_freeze_count())"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True
+    )
+    before, after = map(int, out.stdout.split())
+    assert before == 0 and after > 1000
