@@ -27,7 +27,7 @@ def action_server() -> None:
     """Everything the actions read: the content of every feature, the word lists
     of language detection and the database (its engine, tables and pool, and
     the queries every turn starts with, compiled by reading a conversation and a
-    user nobody has; nothing is written)."""
+    user nobody has, and its first writes made and rolled back; nothing is kept)."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from overstag import storage
@@ -36,6 +36,7 @@ def action_server() -> None:
     from overstag.nlu import language
     from overstag.privacy import chat as privacy
     from overstag.rehearsal import content as rehearsal
+    from overstag.storage import warm_writes
 
     language.warm_up()
     for feature in (coaching, rehearsal, follow_up, privacy):
@@ -45,6 +46,7 @@ def action_server() -> None:
         nobody = f"overstag-warm-up-{secrets.token_hex(8)}"
         accounts.owner(nobody)
         accounts.user(nobody)
+        warm_writes.made_and_undone(storage.storage().engine)
     except SQLAlchemyError as error:
         # a database that is down at start may be up by the first message; every
         # action then opens it as before

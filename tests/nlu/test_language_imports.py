@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -96,6 +97,15 @@ def test_action_server_imports_stay_light(tmp_path):
     assert result["detected"][0] == "nl"
     assert result["loaded"] == []
     assert (tmp_path / "overstag.db").exists(), "warm_up did not open the database"
+    # its first writes were rolled back: no row of a conversation nobody has
+    with sqlite3.connect(tmp_path / "overstag.db") as connection:
+        for table in (
+            "overstag_users",
+            "overstag_conversations",
+            "overstag_coached_objections",
+        ):
+            count = connection.execute(f"SELECT count(*) FROM {table}").fetchone()
+            assert count == (0,), table
 
 
 def test_missing_spacy_is_a_clear_error(monkeypatch):

@@ -146,7 +146,9 @@ def test_running_server_has_no_tensorflow_loaded(servers):
     assert "sklearn" in maps or "scipy" in maps
 
 
-async def test_the_warm_start_reads_the_store_and_writes_nothing(two_servers_stores):
+async def test_the_warm_start_compiles_the_first_reads_and_writes_and_keeps_nothing(
+    two_servers_stores, monkeypatch
+):
     from types import SimpleNamespace
 
     import sqlalchemy as sa
@@ -154,14 +156,25 @@ async def test_the_warm_start_reads_the_store_and_writes_nothing(two_servers_sto
     from overstag.rasa_patches import warm_start
 
     store, _, _ = two_servers_stores
+    monkeypatch.setenv("OVERSTAG_DATABASE_URL", str(store.engine.url))
     compiled = store.engine._compiled_cache
-    before = len(compiled)
-    await warm_start._read_nobody(SimpleNamespace(tracker_store=store))
-    # the reading queries are compiled, ready for the first message
-    assert len(compiled) > before
+    await warm_start._store_warmed(SimpleNamespace(tracker_store=store))
+    # the ORM keeps the compiled statements of its flushes per mapper
+    orm_compiled = store.SQLEvent.__mapper__._compiled_cache
+    statements = [str(s) for s in [*compiled.values(), *orm_compiled.values()]]
+    # the first turn's reading queries and inserts are compiled, ready for it
+    for table in ("events", "overstag_users", "overstag_conversations"):
+        assert any(s.startswith(f"INSERT INTO {table}") for s in statements), table
+    assert any(s.startswith("SELECT") and "FROM events" in s for s in statements)
     with store.engine.connect() as connection:
-        rows = connection.execute(sa.text("SELECT count(*) FROM events")).scalar()
-    assert rows == 0
+        for table in (
+            "events",
+            "overstag_users",
+            "overstag_conversations",
+            "overstag_coached_objections",
+        ):
+            rows = connection.execute(sa.text(f"SELECT count(*) FROM {table}"))
+            assert rows.scalar() == 0, table
 
 
 async def test_a_store_that_cannot_be_read_at_start_does_not_stop_the_server():
@@ -174,7 +187,7 @@ async def test_a_store_that_cannot_be_read_at_start_does_not_stop_the_server():
         async def retrieve(self, sender_id):
             raise StorageUnavailableError("The conversation store failed.")
 
-    await warm_start._read_nobody(SimpleNamespace(tracker_store=Down()))
+    await warm_start._store_warmed(SimpleNamespace(tracker_store=Down()))
 
 
 async def test_the_warm_up_turn_runs_the_model_in_memory_and_writes_nothing(agent):
