@@ -54,6 +54,26 @@ class ClauseSplitter(GraphComponent):
                 "daarnaast",
                 "trouwens",
             ],
+            # a comma ends a clause when a new subject follows: a relayed call
+            # lists its concerns as ", he won't ..., his boss ..."
+            "comma_subjects": [
+                "he",
+                "she",
+                "they",
+                "we",
+                "i",
+                "his",
+                "her",
+                "their",
+                "hij",
+                "zij",
+                "ze",
+                "wij",
+                "ik",
+                "zijn",
+                "haar",
+                "hun",
+            ],
             # shorter pieces ("and he") are left to the whole message
             "min_words": 2,
             "max_clauses": 6,
@@ -62,10 +82,12 @@ class ClauseSplitter(GraphComponent):
     def __init__(self, config: Dict[Text, Any]) -> None:
         self.config = {**self.get_default_config(), **config}
         joiners = "|".join(map(re.escape, self.config["joiners"]))
+        subjects = "|".join(map(re.escape, self.config["comma_subjects"])) or "(?!)"
         # every alternative is linear: "\s+(?=word)" would retry each space of a
         # long run of them (5000 spaces took 1.3 s)
         self._ends = re.compile(
-            rf"[.!?;:]\s+|\n+|(?<=\s)(?=(?:{joiners})\b)", re.IGNORECASE
+            rf"[.!?;:]\s+|\n+|(?<=\s)(?=(?:{joiners})\b)|,\s+(?=(?:{subjects})\b)",
+            re.IGNORECASE,
         )
 
     @classmethod

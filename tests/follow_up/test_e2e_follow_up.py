@@ -246,7 +246,9 @@ def test_stopping_keeps_nothing_and_coaching_goes_on(follow_servers):
 
 
 def test_reminders_survive_a_restart(tmp_path):
-    env = {"OVERSTAG_DAY_SECONDS": "4", "OVERSTAG_REMINDER_POLL_SECONDS": "0.3"}
+    # a day long enough that a loaded machine stops the first server before the
+    # first reminder falls due (4 s was not, once)
+    env = {"OVERSTAG_DAY_SECONDS": "10", "OVERSTAG_REMINDER_POLL_SECONDS": "0.3"}
     first = Servers(tmp_path, extra_env=env)
     first.start()
     sender = first.web_conversation()

@@ -22,7 +22,7 @@ LABELS = sorted([*CATEGORIES, "greet"])
     [
         (
             "He wants to read it first. Besides, his boss must agree.",
-            ["He wants to read it first", "Besides, his boss must agree"],
+            ["He wants to read it first", "his boss must agree"],
         ),
         (
             "no time this month and she wants to check her quotes",
@@ -31,6 +31,14 @@ LABELS = sorted([*CATEGORIES, "greet"])
         (
             "Ze heeft geen tijd; bovendien moet HR het goedkeuren",
             ["Ze heeft geen tijd", "bovendien moet HR het goedkeuren"],
+        ),
+        (
+            "no time this month, he won't be named, and his boss must agree",
+            ["no time this month", "he won't be named", "and his boss must agree"],
+        ),
+        (
+            "Ja, ik snap het, ze wil niet op de foto",
+            ["ik snap het", "ze wil niet op de foto"],
         ),
         (
             "Beste Sanne,\nik doe liever niet mee\nGroet, Wim",
