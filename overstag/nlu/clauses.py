@@ -42,6 +42,7 @@ class ClauseSplitter(GraphComponent):
     def get_default_config() -> Dict[Text, Any]:
         return {
             # a clause ends at . ! ? ; : or a line break, or before one of these
+            # (and at a comma before a new subject, below)
             "joiners": [
                 "and",
                 "but",
